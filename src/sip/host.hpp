@@ -1,0 +1,27 @@
+// Host names and addresses as RFC 3261 §25.1 writes them: hostname / IPv4address /
+// IPv6reference ("[" IPv6address "]"), with RFC 5118 in mind.
+//
+//   classify_host("[2001:db8::10]")  // HostKind::kIPv6
+//   classify_host("atlanta.com")     // HostKind::kHostname
+//   classify_host("a..b")            // HostKind::kNone (invalid)
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace trapezoid::sip {
+
+enum class HostKind : std::uint8_t { kNone, kHostname, kIPv4, kIPv6 };
+
+// What `host` is, or kNone when it is none of the three forms.
+[[nodiscard]] HostKind classify_host(std::string_view host) noexcept;
+
+[[nodiscard]] bool is_ipv4_address(std::string_view s) noexcept;
+// An IPv6address without brackets (RFC 3261 §25.1, RFC 4291 §2.2 text forms).
+[[nodiscard]] bool is_ipv6_address(std::string_view s) noexcept;
+[[nodiscard]] bool is_hostname(std::string_view s) noexcept;
+
+// Parses a port number 0..65535 made of 1..5 digits.
+[[nodiscard]] bool parse_port(std::string_view s, std::uint16_t& port) noexcept;
+
+}  // namespace trapezoid::sip

@@ -1,0 +1,25 @@
+// media-type values of Content-Type and Accept (RFC 3261 §20.1, §20.15, §25.1).
+//
+//   MediaType t;
+//   if (parse_media_type("application/sdp;charset=utf-8", t).empty()) t.type;  // "application"
+#pragma once
+
+#include <string_view>
+
+#include "sip/params.hpp"
+
+namespace trapezoid::sip {
+
+struct MediaType {
+  std::string_view type;     // "application"; "*" in an Accept range
+  std::string_view subtype;  // "sdp"
+  Params params;
+
+  // Case-insensitive match of "type/subtype" against this type or range ("*/*", "text/*").
+  [[nodiscard]] bool matches(std::string_view type_slash_subtype) const noexcept;
+};
+
+// Returns "" on success, else "Malformed Content-Type".
+[[nodiscard]] std::string_view parse_media_type(std::string_view text, MediaType& out) noexcept;
+
+}  // namespace trapezoid::sip

@@ -1,0 +1,120 @@
+// A parsed SIP message (RFC 3261 §7): start line, header fields, body.
+//
+//   Message msg;
+//   ParseResult r = parse_datagram(bytes, msg);   // see parser.hpp
+//   if (r.ok()) for (const HeaderField& h : msg.headers()) ...
+//
+// Zero-copy: every string_view points into the bytes that were parsed. Those bytes are either
+// borrowed (the caller keeps them alive and unchanged for the Message's lifetime) or owned by
+// the Message after own(). Up to kInlineHeaders header fields live inside the Message itself,
+// so parsing a typical message allocates nothing.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "sip/header_id.hpp"
+#include "sip/method.hpp"
+
+namespace trapezoid::sip {
+
+struct HeaderField {
+  std::string_view name;   // as written on the wire (any case, maybe the compact form)
+  std::string_view value;  // leading/trailing whitespace trimmed; folded lines kept as written
+  HeaderId id = HeaderId::kUnknown;
+};
+
+class Message {
+ public:
+  static constexpr std::size_t kInlineHeaders = 32;
+
+  Message() = default;
+  Message(const Message&) = delete;
+  Message& operator=(const Message&) = delete;
+  Message(Message&& other) noexcept;
+  Message& operator=(Message&& other) noexcept;
+  ~Message() = default;
+
+  [[nodiscard]] bool is_request() const noexcept { return is_request_; }
+  [[nodiscard]] bool is_response() const noexcept { return !is_request_; }
+
+  // Request line (§7.1); empty for a response.
+  [[nodiscard]] Method method() const noexcept { return method_; }
+  [[nodiscard]] std::string_view method_name() const noexcept { return method_name_; }
+  [[nodiscard]] std::string_view request_uri() const noexcept { return request_uri_; }
+  // Status line (§7.2); 0 / empty for a request.
+  [[nodiscard]] int status_code() const noexcept { return status_code_; }
+  [[nodiscard]] std::string_view reason_phrase() const noexcept { return reason_; }
+  // "SIP/2.0" as written (the version is case-insensitive, §7.1).
+  [[nodiscard]] std::string_view version() const noexcept { return version_; }
+  [[nodiscard]] int version_major() const noexcept { return version_major_; }
+  [[nodiscard]] int version_minor() const noexcept { return version_minor_; }
+
+  [[nodiscard]] std::span<const HeaderField> headers() const noexcept {
+    return {header_data(), header_count_};
+  }
+  // First field with this id, or nullptr. O(1).
+  [[nodiscard]] const HeaderField* find(HeaderId id) const noexcept;
+  // First field with this name (case-insensitive, compact forms resolved), or nullptr.
+  [[nodiscard]] const HeaderField* find(std::string_view name) const noexcept;
+  // How many fields (lines, not list elements) carry this id. O(1).
+  [[nodiscard]] std::size_t count(HeaderId id) const noexcept {
+    return counts_[static_cast<std::size_t>(id)];
+  }
+  // Calls f(const HeaderField&) for every field with this id, in message order.
+  template <class F>
+  void for_each(HeaderId id, F&& f) const {
+    std::size_t left = count(id);
+    if (left == 0) return;
+    for (const HeaderField& h : headers()) {
+      if (h.id != id) continue;
+      f(h);
+      if (--left == 0) return;
+    }
+  }
+
+  // The Content-Length value, or -1 when the header is absent.
+  [[nodiscard]] std::int64_t content_length() const noexcept { return content_length_; }
+  [[nodiscard]] std::string_view body() const noexcept { return body_; }
+  // The whole message, start line to end of body (excludes trailing bytes of a datagram).
+  [[nodiscard]] std::string_view raw() const noexcept { return raw_; }
+
+  // Copies the borrowed bytes into a buffer the Message owns, so it may outlive them.
+  void own();
+  [[nodiscard]] bool owns_bytes() const noexcept { return owned_ != nullptr; }
+
+  // Resets to an empty message, keeping allocated capacity.
+  void clear() noexcept;
+
+ private:
+  friend class MessageParser;
+
+  [[nodiscard]] const HeaderField* header_data() const noexcept {
+    return overflow_.empty() ? inline_.data() : overflow_.data();
+  }
+  void add_header(const HeaderField& h);
+  void rebase(const char* old_base, const char* new_base) noexcept;
+
+  bool is_request_ = false;
+  Method method_ = Method::kUnknown;
+  int status_code_ = 0;
+  int version_major_ = 0;
+  int version_minor_ = 0;
+  std::string_view method_name_, request_uri_, reason_, version_;
+  std::string_view body_, raw_;
+  std::int64_t content_length_ = -1;
+
+  std::size_t header_count_ = 0;
+  std::array<HeaderField, kInlineHeaders> inline_{};
+  std::vector<HeaderField> overflow_;  // used (holding all fields) past kInlineHeaders
+  std::array<std::uint16_t, kHeaderIdCount> first_{};  // index + 1 of the first field per id
+  std::array<std::uint16_t, kHeaderIdCount> counts_{};
+
+  std::unique_ptr<char[]> owned_;
+};
+
+}  // namespace trapezoid::sip

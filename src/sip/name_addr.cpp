@@ -1,0 +1,82 @@
+#include "sip/name_addr.hpp"
+
+#include <string>
+
+#include "sip/charset.hpp"
+
+namespace trapezoid::sip {
+namespace {
+
+constexpr std::string_view kMalformed = "Malformed Address";
+
+// display-name = *(token LWS) / quoted-string (§25.1). Returns false on a character that can
+// belong to neither, such as the ',' of an unquoted "Bell, Alexander".
+bool scan_display_name(Scanner& s, std::string_view& out) {
+  if (s.peek() == '"') {
+    out = s.quoted_string();
+    return !out.empty();
+  }
+  const std::size_t start = s.pos();
+  std::size_t end = start;
+  while (true) {
+    std::string_view t = s.token();
+    if (t.empty()) break;
+    end = s.pos();
+    s.skip_lws();
+  }
+  out = s.text().substr(start, end - start);
+  return s.peek() == '<';
+}
+
+}  // namespace
+
+std::string_view parse_name_addr(std::string_view text, NameAddr& out, AddrForm form) noexcept {
+  out = NameAddr{};
+  Scanner s(text);
+  s.skip_lws();
+  // name-addr when a '<' comes after an optional display name; addr-spec otherwise.
+  bool name_addr = false;
+  if (s.peek() == '"' || s.peek() == '<') {
+    name_addr = true;
+  } else {
+    // A run of tokens followed by '<' is a display name; "sip:..." without '<' is an addr-spec.
+    Scanner probe = s;
+    while (!probe.token().empty()) probe.skip_lws();
+    name_addr = probe.peek() == '<';
+  }
+
+  if (name_addr) {
+    if (!scan_display_name(s, out.display_name)) return kMalformed;
+    s.skip_lws();
+    if (!s.accept('<')) return kMalformed;
+    // RFC 3261 §25.1 LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside the brackets.
+    out.uri = s.span_while([](char c) { return c != '>'; });
+    if (!s.accept('>')) return kMalformed;
+    out.angle_brackets = true;
+  } else {
+    if (form == AddrForm::kNameAddrOnly) return kMalformed;
+    // §20.10: an addr-spec URI cannot hold ',', '?' or ';' (those need angle brackets), so it
+    // ends at the first ';' or whitespace.
+    out.uri = s.span_while([](char c) { return c != ';' && !Scanner::is_lws_char(c); });
+    if (out.uri.find_first_of(",?") != std::string_view::npos) return kMalformed;
+  }
+  if (out.uri.empty()) return kMalformed;
+  if (std::string_view err = parse_uri(out.uri, out.parsed_uri); !err.empty()) return err;
+  if (!scan_params(s, out.params)) return kMalformed;
+  s.skip_lws();
+  if (!s.done()) return kMalformed;
+  return {};
+}
+
+std::string unquote(std::string_view quoted) {
+  if (quoted.size() < 2 || quoted.front() != '"' || quoted.back() != '"') return std::string(quoted);
+  std::string out;
+  out.reserve(quoted.size() - 2);
+  for (std::size_t i = 1; i + 1 < quoted.size(); ++i) {
+    if (quoted[i] == '\\' && i + 2 < quoted.size()) ++i;
+    out.push_back(quoted[i]);
+  }
+  return out;
+}
+
+}  // namespace trapezoid::sip

@@ -1,0 +1,39 @@
+// name-addr / addr-spec with header parameters: the value shape of From, To, Contact, Route,
+// Record-Route, Reply-To, Path and friends (RFC 3261 §20.10, §20.20, §20.39, §25.1).
+//
+//   NameAddr a;
+//   if (parse_name_addr(R"("Bob" <sip:bob@biloxi.com>;tag=a6c85cf)", a).empty())
+//     a.uri;   // "sip:bob@biloxi.com";  a.params.get("tag") -> "a6c85cf"
+#pragma once
+
+#include <string_view>
+
+#include "sip/params.hpp"
+#include "sip/uri.hpp"
+
+namespace trapezoid::sip {
+
+struct NameAddr {
+  // The display name as written: a quoted-string with its quotes, or a run of tokens; empty
+  // when absent.
+  std::string_view display_name;
+  std::string_view uri;  // the URI text, without < >
+  Uri parsed_uri;        // `uri` parsed
+  bool angle_brackets = false;
+  Params params;
+};
+
+enum class AddrForm : unsigned char {
+  kNameAddrOrAddrSpec,  // From, To, Contact, Reply-To
+  kNameAddrOnly,        // Route, Record-Route, Path (rec-route = name-addr)
+};
+
+// Parses one element. Returns "" on success, else a reason without the header's name
+// ("Malformed Address"); the caller names the header.
+[[nodiscard]] std::string_view parse_name_addr(std::string_view text, NameAddr& out,
+                                               AddrForm form = AddrForm::kNameAddrOrAddrSpec) noexcept;
+
+// The unquoted display name ("Bob" -> Bob, with quoted-pairs resolved).
+[[nodiscard]] std::string unquote(std::string_view quoted);
+
+}  // namespace trapezoid::sip

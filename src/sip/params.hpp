@@ -1,0 +1,58 @@
+// Header parameters: *( SEMI generic-param ), generic-param = token [ EQUAL gen-value ]
+// (RFC 3261 §25.1), kept as one raw view and looked up on demand.
+//
+//   Params p{R"(tag=1928301774;q=0.7;lr)"};
+//   p.get("tag");   // "1928301774";  p.get("lr") -> ""  ;  p.get("x") -> nullopt
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "sip/scanner.hpp"
+
+namespace trapezoid::sip {
+
+struct Param {
+  std::string_view name;
+  std::string_view value;  // "" for a flag; a quoted-string keeps its quotes
+  bool has_value = false;
+};
+
+// Raw parameters without the first ';' ("tag=x;lr"). Parsed by scan_params, which guarantees
+// that iteration over a stored Params never fails.
+class Params {
+ public:
+  constexpr Params() = default;
+  explicit constexpr Params(std::string_view raw) noexcept : raw_(raw) {}
+
+  [[nodiscard]] constexpr std::string_view raw() const noexcept { return raw_; }
+  [[nodiscard]] constexpr bool empty() const noexcept { return raw_.empty(); }
+
+  // Value of the first parameter with this (case-insensitive) name.
+  [[nodiscard]] std::optional<std::string_view> get(std::string_view name) const noexcept;
+  [[nodiscard]] bool has(std::string_view name) const noexcept { return get(name).has_value(); }
+
+  // Calls f(const Param&) for each parameter in order.
+  template <class F>
+  void for_each(F&& f) const {
+    Scanner s(raw_);
+    while (!s.done()) {
+      Param p;
+      if (!next(s, p)) return;
+      f(p);
+    }
+  }
+
+  // Reads one generic-param at the cursor (after its ';') and the ';' that follows it, if any.
+  static bool next(Scanner& s, Param& out) noexcept;
+
+ private:
+  std::string_view raw_;
+};
+
+// Parses *( SEMI generic-param ) at the cursor, which stands on the first ';' (or on something
+// else when there are no parameters). Stops before a ',' or the end. On success `out` holds the
+// parameters without the first ';' and the cursor is after them; returns false on bad syntax.
+[[nodiscard]] bool scan_params(Scanner& s, Params& out) noexcept;
+
+}  // namespace trapezoid::sip

@@ -1,0 +1,246 @@
+#include "sip/validate.hpp"
+
+#include <array>
+#include <string>
+
+#include "sip/charset.hpp"
+#include "sip/contact.hpp"
+#include "sip/cseq.hpp"
+#include "sip/delta_seconds.hpp"
+#include "sip/header_list.hpp"
+#include "sip/media_type.hpp"
+#include "sip/name_addr.hpp"
+#include "sip/uri.hpp"
+#include "sip/via.hpp"
+
+namespace trapezoid::sip {
+namespace {
+
+// Reason phrases that name a header ("Malformed Via", "Missing Call-ID", ...), built once.
+struct Reasons {
+  std::array<std::string, kHeaderIdCount> malformed, missing, multiple;
+  Reasons() {
+    for (std::size_t i = 1; i < kHeaderIdCount; ++i) {
+      std::string name(header_name(static_cast<HeaderId>(i)));
+      malformed[i] = "Malformed " + name;
+      missing[i] = "Missing " + name;
+      multiple[i] = "Multiple " + name + " Headers";
+    }
+  }
+};
+const Reasons& reasons() {
+  static const Reasons r;
+  return r;
+}
+Verdict malformed(HeaderId id) { return {400, reasons().malformed[static_cast<std::size_t>(id)], {}}; }
+Verdict missing(HeaderId id) { return {400, reasons().missing[static_cast<std::size_t>(id)], {}}; }
+Verdict multiple(HeaderId id) { return {400, reasons().multiple[static_cast<std::size_t>(id)], {}}; }
+
+constexpr std::array<std::string_view, 9> kDefaultAccepted = {
+    "application/sdp", "multipart/mixed",   "multipart/alternative", "multipart/related",
+    "text/plain",      "message/sipfrag",   "application/pidf+xml",  "application/dtmf-relay",
+    "message/sip"};
+
+bool is_sip_2_0(const Message& msg) { return charset::iequals(msg.version(), "SIP/2.0"); }
+
+// callid = word [ "@" word ] (§25.1)
+bool valid_call_id(std::string_view v) {
+  std::size_t at = v.find('@');
+  auto word = [](std::string_view w) {
+    if (w.empty()) return false;
+    for (char c : w)
+      if (!charset::is_word(c)) return false;
+    return true;
+  };
+  if (at == std::string_view::npos) return word(v);
+  return word(v.substr(0, at)) && word(v.substr(at + 1));
+}
+
+bool valid_name_addr_list(const Message& msg, HeaderId id, AddrForm form) {
+  return all_elements(msg, id, [&](std::string_view e) {
+    NameAddr a;
+    return parse_name_addr(e, a, form).empty();
+  });
+}
+
+// Checks the header fields both requests and responses need (§8.1.1, §20): presence, no
+// repeats of single-value fields, and the syntax of each typed field.
+Verdict check_common(const Message& msg, CSeq& cseq) {
+  for (HeaderId id : {HeaderId::kVia, HeaderId::kFrom, HeaderId::kTo, HeaderId::kCallId, HeaderId::kCSeq})
+    if (msg.count(id) == 0) return missing(id);
+  for (std::size_t i = 1; i < kHeaderIdCount; ++i) {
+    auto id = static_cast<HeaderId>(i);
+    if (msg.count(id) > 1 && header_kind(id) == HeaderKind::kSingle) return multiple(id);
+  }
+
+  if (!all_elements(msg, HeaderId::kVia, [](std::string_view e) {
+        Via v;
+        return parse_via(e, v).empty();
+      }))
+    return malformed(HeaderId::kVia);
+
+  for (HeaderId id : {HeaderId::kFrom, HeaderId::kTo}) {
+    NameAddr a;
+    if (!parse_name_addr(msg.find(id)->value, a).empty()) return malformed(id);
+  }
+  if (!valid_call_id(msg.find(HeaderId::kCallId)->value)) return malformed(HeaderId::kCallId);
+  if (!parse_cseq(msg.find(HeaderId::kCSeq)->value, cseq).empty()) return malformed(HeaderId::kCSeq);
+
+  if (const HeaderField* h = msg.find(HeaderId::kMaxForwards)) {
+    int mf = 0;
+    if (!parse_max_forwards(h->value, mf)) return malformed(HeaderId::kMaxForwards);
+  }
+  for (HeaderId id : {HeaderId::kExpires, HeaderId::kMinExpires}) {
+    std::uint32_t secs = 0;
+    if (const HeaderField* h = msg.find(id); h != nullptr && !parse_delta_seconds(h->value, secs))
+      return malformed(id);
+  }
+  if (const HeaderField* h = msg.find(HeaderId::kContentType)) {
+    MediaType t;
+    if (!parse_media_type(h->value, t).empty()) return malformed(HeaderId::kContentType);
+  }
+  bool star = false;
+  std::size_t contacts = 0;
+  bool contacts_ok = all_elements(msg, HeaderId::kContact, [&](std::string_view e) {
+    Contact c;
+    if (!parse_contact(e, c).empty()) return false;
+    star = star || c.star;
+    ++contacts;
+    return true;
+  });
+  if (!contacts_ok || (star && contacts > 1)) return malformed(HeaderId::kContact);
+  for (HeaderId id : {HeaderId::kRoute, HeaderId::kRecordRoute, HeaderId::kPath})
+    if (!valid_name_addr_list(msg, id, AddrForm::kNameAddrOnly)) return malformed(id);
+  return {};
+}
+
+// The first option tag of a Require/Proxy-Require list that is not supported, or "".
+std::string_view first_unsupported(const Message& msg, HeaderId id,
+                                   std::span<const std::string_view> supported) {
+  std::string_view found;
+  (void)for_each_element(msg, id, [&](std::string_view tag) {
+    for (std::string_view s : supported)
+      if (charset::iequals(s, tag)) return true;
+    found = tag;
+    return false;
+  });
+  return found;
+}
+
+Verdict check_uas(const Message& msg, const CSeq& cseq, const ValidationPolicy& policy) {
+  // §8.2.1: a method the UAS does not know at all is 501.
+  if (msg.method() == Method::kUnknown) return {501, "Not Implemented", {}};
+  if (cseq.method_name != msg.method_name()) return {400, "CSeq Method Mismatch", {}};
+  const bool ack_or_cancel = msg.method() == Method::kAck || msg.method() == Method::kCancel;
+  // §8.2.2.3: unknown Require option tags get 420, except on ACK and CANCEL.
+  if (!ack_or_cancel) {
+    if (std::string_view tag = first_unsupported(msg, HeaderId::kRequire, policy.supported_extensions);
+        !tag.empty())
+      return {420, "Bad Extension", tag};
+  }
+  // §8.2.3: a body of a type the UAS does not understand is 415.
+  if (!msg.body().empty() && !policy.accepted_content_types.empty() && !ack_or_cancel) {
+    MediaType t;
+    const HeaderField* ct = msg.find(HeaderId::kContentType);
+    if (ct == nullptr) return {400, "Missing Content-Type", {}};
+    (void)parse_media_type(ct->value, t);
+    bool accepted = false;
+    for (std::string_view a : policy.accepted_content_types) accepted = accepted || t.matches(a);
+    if (!accepted) return {415, "Unsupported Media Type", {}};
+    if (const HeaderField* ce = msg.find(HeaderId::kContentEncoding);
+        ce != nullptr && !charset::iequals(trim_lws(ce->value), "identity"))
+      return {415, "Unsupported Media Type", {}};
+  }
+  // §20.1: an INVITE whose Accept excludes the type of the answer cannot be answered (406).
+  if (msg.method() == Method::kInvite && msg.count(HeaderId::kAccept) != 0 &&
+      !policy.answer_content_type.empty()) {
+    bool acceptable = false;
+    (void)for_each_element(msg, HeaderId::kAccept, [&](std::string_view e) {
+      MediaType range;
+      if (parse_media_type(e, range).empty() && range.matches(policy.answer_content_type)) acceptable = true;
+      return !acceptable;
+    });
+    if (!acceptable) return {406, "Not Acceptable", {}};
+  }
+  return {};
+}
+
+Verdict check_registrar(const Message& msg, const CSeq& cseq, const ValidationPolicy& policy) {
+  if (Verdict v = check_uas(msg, cseq, policy); !v.ok() || msg.method() != Method::kRegister) return v;
+  // §10.3 step 5 and RFC 4475 §3.3.4: the address-of-record must be a SIP or SIPS URI.
+  NameAddr to;
+  (void)parse_name_addr(msg.find(HeaderId::kTo)->value, to);
+  if (!to.parsed_uri.is_sip_or_sips()) return {400, "Invalid Address-of-Record", {}};
+  // §10.3 step 6: "*" only alone and with Expires: 0.
+  bool star = false;
+  (void)for_each_element(msg, HeaderId::kContact, [&](std::string_view e) {
+    star = trim_lws(e) == "*";
+    return !star;
+  });
+  if (star) {
+    std::uint32_t expires = 1;
+    const HeaderField* h = msg.find(HeaderId::kExpires);
+    if (h == nullptr || !parse_delta_seconds(h->value, expires) || expires != 0)
+      return {400, "Wildcard Contact Needs Expires 0", {}};
+  }
+  return {};
+}
+
+Verdict check_proxy(const Message& msg, const CSeq& cseq, const ValidationPolicy& policy) {
+  if (cseq.method_name != msg.method_name()) return {400, "CSeq Method Mismatch", {}};
+  // §16.3 step 3: Max-Forwards 0 stops the request here.
+  if (const HeaderField* h = msg.find(HeaderId::kMaxForwards)) {
+    int mf = 0;
+    if (parse_max_forwards(h->value, mf) && mf == 0) return {483, "Too Many Hops", {}};
+  }
+  // §16.3 step 5: Proxy-Require.
+  if (std::string_view tag = first_unsupported(msg, HeaderId::kProxyRequire, policy.supported_extensions);
+      !tag.empty())
+    return {420, "Bad Extension", tag};
+  return {};
+}
+
+}  // namespace
+
+std::span<const std::string_view> ValidationPolicy::default_accepted_types() noexcept {
+  return kDefaultAccepted;
+}
+
+Verdict validate_syntax(const Message& msg) {
+  if (!msg.is_request()) return {400, "Not A Request", {}};
+  // §8.2 and §16.3 step 1: the version first (505), then syntax (400). The version is the
+  // literal "SIP/2.0" (§7.1), so "SIP/02.00" is another version.
+  if (!is_sip_2_0(msg)) return {505, "Version Not Supported", {}};
+  Uri ruri;
+  if (!parse_uri(msg.request_uri(), ruri).empty()) return {400, "Malformed Request-URI", {}};
+  // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11 lets a
+  // receiver reject them with 400).
+  if (ruri.is_sip_or_sips() && !ruri.headers.empty()) return {400, "Headers Not Allowed In Request-URI", {}};
+  CSeq cseq;
+  return check_common(msg, cseq);
+}
+
+Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
+  if (Verdict v = validate_syntax(msg); !v.ok()) return v;
+  // §8.2.2.1 and §16.3 step 2: a scheme the element cannot handle is 416.
+  Uri ruri;
+  (void)parse_uri(msg.request_uri(), ruri);
+  if (ruri.scheme == UriScheme::kOther) return {416, "Unsupported URI Scheme", {}};
+  CSeq cseq;
+  (void)parse_cseq(msg.find(HeaderId::kCSeq)->value, cseq);
+  switch (policy.role) {
+    case Role::kUas: return check_uas(msg, cseq, policy);
+    case Role::kRegistrar: return check_registrar(msg, cseq, policy);
+    case Role::kProxy: return check_proxy(msg, cseq, policy);
+  }
+  return {};
+}
+
+Verdict validate_response(const Message& msg) {
+  if (!msg.is_response()) return {400, "Not A Response", {}};
+  if (!is_sip_2_0(msg)) return {400, "Version Not Supported", {}};
+  CSeq cseq;
+  return check_common(msg, cseq);
+}
+
+}  // namespace trapezoid::sip

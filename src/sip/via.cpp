@@ -1,0 +1,86 @@
+#include "sip/via.hpp"
+
+#include "sip/charset.hpp"
+
+namespace trapezoid::sip {
+namespace {
+
+constexpr std::string_view kMalformed = "Malformed Via";
+
+bool parse_small_int(std::string_view s, int max, int& out) {
+  if (s.empty() || s.size() > 5) return false;
+  int v = 0;
+  for (char c : s) {
+    if (!charset::is_digit(c)) return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v > max) return false;
+  out = v;
+  return true;
+}
+
+// via-received = "received" EQUAL (IPv4address / IPv6address). RFC 5118 §4.5 asks receivers
+// to tolerate a bracketed IPv6reference too, and RFC 2543-era stacks wrote a host name here;
+// only the top Via's received is ever used, and that one this element writes itself, so any
+// host form is tolerated.
+bool valid_received(std::string_view v) {
+  return is_ipv6_address(v) || classify_host(v) != HostKind::kNone;
+}
+
+std::string_view read_params(Via& out) {
+  std::string_view error;
+  out.params.for_each([&](const Param& p) {
+    if (!error.empty()) return;
+    if (charset::iequals(p.name, "branch")) {
+      if (!p.has_value || !charset::all_token(p.value)) error = kMalformed;
+      out.branch = p.value;
+    } else if (charset::iequals(p.name, "received")) {
+      if (!p.has_value || !valid_received(p.value)) error = kMalformed;
+      out.received = p.value;
+    } else if (charset::iequals(p.name, "maddr")) {
+      if (!p.has_value || classify_host(p.value) == HostKind::kNone) error = kMalformed;
+      out.maddr = p.value;
+    } else if (charset::iequals(p.name, "ttl")) {
+      if (!p.has_value || !parse_small_int(p.value, 255, out.ttl)) error = kMalformed;
+    } else if (charset::iequals(p.name, "rport")) {
+      out.rport = true;
+      if (p.has_value && !parse_small_int(p.value, 65535, out.rport_value)) error = kMalformed;
+    }
+  });
+  return error;
+}
+
+}  // namespace
+
+std::string_view parse_via(std::string_view text, Via& out) noexcept {
+  out = Via{};
+  Scanner s(text);
+  // sent-protocol = protocol-name SLASH protocol-version SLASH transport
+  s.skip_lws();
+  out.protocol_name = s.token();
+  if (out.protocol_name.empty() || !s.accept_separator('/')) return kMalformed;
+  out.protocol_version = s.token();
+  if (out.protocol_version.empty() || !s.accept_separator('/')) return kMalformed;
+  out.transport = s.token();
+  if (out.transport.empty() || !s.skip_lws()) return kMalformed;
+  // sent-by = host [ COLON port ]
+  if (s.peek() == '[') {
+    out.host = s.span_while([](char c) { return c != ']' && !Scanner::is_lws_char(c) && c != ';'; });
+    if (!s.accept(']')) return kMalformed;
+    out.host = std::string_view(out.host.data(), out.host.size() + 1);
+  } else {
+    out.host = s.span_while([](char c) { return charset::is_alnum(c) || c == '-' || c == '.'; });
+  }
+  out.host_kind = classify_host(out.host);
+  if (out.host_kind == HostKind::kNone) return kMalformed;
+  if (s.accept_separator(':')) {
+    out.has_port = true;
+    if (!parse_port(s.span_while(charset::is_digit), out.port)) return kMalformed;
+  }
+  if (!scan_params(s, out.params)) return kMalformed;
+  s.skip_lws();
+  if (!s.done()) return kMalformed;
+  return read_params(out);
+}
+
+}  // namespace trapezoid::sip
