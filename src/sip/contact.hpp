@@ -22,4 +22,7 @@ struct Contact {
 // Parses one element of the Contact list. Returns "" or "Malformed Contact".
 [[nodiscard]] std::string_view parse_contact(std::string_view text, Contact& out) noexcept;
 
+// The same at a cursor, stopping before the ',' of the next element (see scan_via).
+[[nodiscard]] std::string_view scan_contact(Scanner& s, Contact& out) noexcept;
+
 }  // namespace trapezoid::sip

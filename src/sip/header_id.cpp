@@ -2,7 +2,6 @@
 
 #include <array>
 
-#include "sip/charset.hpp"
 
 namespace trapezoid::sip {
 namespace {
@@ -24,26 +23,43 @@ constexpr std::array<Info, kHeaderIdCount> kInfo = {{
 #undef TRAPEZOID_X
 }};
 
-// Open-addressing table keyed by a case-insensitive hash of the name.
-constexpr std::size_t kSlots = 512;
+// Open-addressing table keyed by length, first and last letter: three loads instead of a pass
+// over the name. Each slot keeps the lower-case name and a mask with 0x20 on its letters, so a
+// candidate is confirmed with one OR and compare per byte: (c | mask) == lower holds for a
+// letter in either case and only for '-' itself where the name has a '-'.
+constexpr std::size_t kSlots = 256;
+constexpr std::size_t kMaxName = 24;
 
-constexpr std::uint32_t hash_name(std::string_view s) {
-  std::uint32_t h = 2166136261u;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(charset::lower(c))) * 16777619u;
-  return h;
+constexpr std::size_t hash_name(std::size_t len, char first, char last) {
+  return (len * 7 + static_cast<unsigned char>(first | 0x20) * 3 + static_cast<unsigned char>(last | 0x20)) % kSlots;
 }
 
+struct Slot {
+  std::uint8_t id = 0;
+  std::uint8_t len = 0;
+  std::array<char, kMaxName> lower{};
+  std::array<char, kMaxName> mask{};
+};
+
 struct Table {
-  std::array<std::uint8_t, kSlots> full{};     // HeaderId for full names
-  std::array<std::uint8_t, 128> compact{};     // HeaderId for one-letter compact forms
+  std::array<Slot, kSlots> full{};
+  std::array<std::uint8_t, 128> compact{};  // HeaderId for one-letter compact forms
 };
 
 constexpr Table make_table() {
   Table t{};
   for (std::size_t i = 1; i < kHeaderIdCount; ++i) {
-    std::size_t slot = hash_name(kInfo[i].name) % kSlots;
-    while (t.full[slot] != 0) slot = (slot + 1) % kSlots;
-    t.full[slot] = static_cast<std::uint8_t>(i);
+    std::string_view name = kInfo[i].name;
+    std::size_t slot = hash_name(name.size(), name.front(), name.back());
+    while (t.full[slot].id != 0) slot = (slot + 1) % kSlots;
+    Slot& s = t.full[slot];
+    s.id = static_cast<std::uint8_t>(i);
+    s.len = static_cast<std::uint8_t>(name.size());
+    for (std::size_t k = 0; k < name.size(); ++k) {
+      bool letter = (name[k] >= 'a' && name[k] <= 'z') || (name[k] >= 'A' && name[k] <= 'Z');
+      s.lower[k] = letter ? static_cast<char>(name[k] | 0x20) : name[k];
+      s.mask[k] = letter ? 0x20 : 0;
+    }
     if (char c = kInfo[i].compact; c != 0) {
       t.compact[static_cast<unsigned char>(c)] = static_cast<std::uint8_t>(i);
       t.compact[static_cast<unsigned char>(c - 32)] = static_cast<std::uint8_t>(i);
@@ -54,23 +70,35 @@ constexpr Table make_table() {
 
 constexpr Table kTable = make_table();
 
+static_assert([] {
+  for (std::size_t i = 1; i < kHeaderIdCount; ++i)
+    if (kInfo[i].name.size() > kMaxName) return false;
+  return true;
+}());
+
 }  // namespace
 
 HeaderId lookup_header(std::string_view name) noexcept {
-  if (name.size() == 1) {
+  const std::size_t len = name.size();
+  if (len == 1) {
     auto c = static_cast<unsigned char>(name[0]);
     return c < 128 ? static_cast<HeaderId>(kTable.compact[c]) : HeaderId::kUnknown;
   }
-  std::size_t slot = hash_name(name) % kSlots;
-  while (std::uint8_t id = kTable.full[slot]) {
-    if (charset::iequals(kInfo[id].name, name)) return static_cast<HeaderId>(id);
+  if (len == 0 || len > kMaxName) return HeaderId::kUnknown;
+  std::size_t slot = hash_name(len, name.front(), name.back());
+  while (true) {
+    const Slot& s = kTable.full[slot];
+    if (s.id == 0) return HeaderId::kUnknown;
+    if (s.len == len) {
+      std::size_t k = 0;
+      while (k < len && static_cast<char>(name[k] | s.mask[k]) == s.lower[k]) ++k;
+      if (k == len) return static_cast<HeaderId>(s.id);
+    }
     slot = (slot + 1) % kSlots;
   }
-  return HeaderId::kUnknown;
 }
 
 std::string_view header_name(HeaderId id) noexcept { return kInfo[static_cast<std::size_t>(id)].name; }
-HeaderKind header_kind(HeaderId id) noexcept { return kInfo[static_cast<std::size_t>(id)].kind; }
 char header_compact_form(HeaderId id) noexcept { return kInfo[static_cast<std::size_t>(id)].compact; }
 
 }  // namespace trapezoid::sip

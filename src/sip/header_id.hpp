@@ -99,7 +99,19 @@ enum class HeaderKind : std::uint8_t {
 
 [[nodiscard]] HeaderId lookup_header(std::string_view name) noexcept;
 [[nodiscard]] std::string_view header_name(HeaderId id) noexcept;
-[[nodiscard]] HeaderKind header_kind(HeaderId id) noexcept;
+namespace detail {
+inline constexpr HeaderKind kHeaderKinds[] = {
+    HeaderKind::kRepeat,  // an unknown header may appear any number of times
+#define TRAPEZOID_X(id, name, compact, kind) HeaderKind::kind,
+    TRAPEZOID_SIP_HEADERS(TRAPEZOID_X)
+#undef TRAPEZOID_X
+};
+}  // namespace detail
+
+// Inline: the parser asks for every header field.
+[[nodiscard]] constexpr HeaderKind header_kind(HeaderId id) noexcept {
+  return detail::kHeaderKinds[static_cast<std::size_t>(id)];
+}
 // The compact form (§7.3.3), or 0 when the header has none.
 [[nodiscard]] char header_compact_form(HeaderId id) noexcept;
 

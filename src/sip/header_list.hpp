@@ -23,7 +23,9 @@ bool for_each_list_element(std::string_view value, F&& f) {
     if (i < value.size()) {
       char c = value[i];
       if (in_quote) {
-        if (c == '\\') ++i;
+        // quoted-pair = "\" CHAR (RFC 3261 §25.1): a '\' that ends the value escapes nothing,
+        // so skip only when a character follows; the open quote is then reported below.
+        if (c == '\\' && i + 1 < value.size()) ++i;
         else if (c == '"') in_quote = false;
         continue;
       }
@@ -52,6 +54,27 @@ bool for_each_element(const Message& msg, HeaderId id, F&& f) {
       if (!f(e)) stop = true;
       return !stop;
     });
+  });
+  return ok;
+}
+
+// Walks a list whose elements are parsed at a cursor by scan(Scanner&, T&) -> error, such as
+// scan_via and scan_contact, without splitting the value first. Calls f(const T&) for each
+// element; returns false on a malformed element or separator.
+template <class T, class Scan, class F>
+bool for_each_scanned(const Message& msg, HeaderId id, Scan&& scan, F&& f) {
+  bool ok = true;
+  msg.for_each(id, [&](const HeaderField& h) {
+    if (!ok) return;
+    Scanner s(h.value);
+    while (ok) {
+      T item;
+      ok = scan(s, item).empty();
+      if (!ok) return;
+      f(item);
+      if (s.done()) return;
+      ok = s.accept(',');
+    }
   });
   return ok;
 }

@@ -22,6 +22,7 @@ Message& Message::operator=(Message&& other) noexcept {
   body_ = other.body_;
   raw_ = other.raw_;
   content_length_ = other.content_length_;
+  repeated_single_ = other.repeated_single_;
   header_count_ = other.header_count_;
   inline_ = other.inline_;
   overflow_ = std::move(other.overflow_);
@@ -54,8 +55,10 @@ void Message::add_header(const HeaderField& h) {
   }
   ++header_count_;
   auto id = static_cast<std::size_t>(h.id);
-  if (counts_[id]++ == 0 && header_count_ <= 0xFFFF)
-    first_[id] = static_cast<std::uint16_t>(header_count_);
+  std::uint16_t seen = counts_[id]++;
+  if (seen == 0 && header_count_ <= 0xFFFF) first_[id] = static_cast<std::uint16_t>(header_count_);
+  if (seen == 1 && repeated_single_ == HeaderId::kUnknown && header_kind(h.id) == HeaderKind::kSingle)
+    repeated_single_ = h.id;
 }
 
 void Message::clear() noexcept {
@@ -64,6 +67,7 @@ void Message::clear() noexcept {
   status_code_ = version_major_ = version_minor_ = 0;
   method_name_ = request_uri_ = reason_ = version_ = body_ = raw_ = {};
   content_length_ = -1;
+  repeated_single_ = HeaderId::kUnknown;
   header_count_ = 0;
   overflow_.clear();
   first_.fill(0);

@@ -65,6 +65,8 @@ class Message {
   [[nodiscard]] std::size_t count(HeaderId id) const noexcept {
     return counts_[static_cast<std::size_t>(id)];
   }
+  // The first single-value header (§7.3.1) that appears more than once, or kUnknown.
+  [[nodiscard]] HeaderId repeated_single_header() const noexcept { return repeated_single_; }
   // Calls f(const HeaderField&) for every field with this id, in message order.
   template <class F>
   void for_each(HeaderId id, F&& f) const {
@@ -107,6 +109,7 @@ class Message {
   std::string_view method_name_, request_uri_, reason_, version_;
   std::string_view body_, raw_;
   std::int64_t content_length_ = -1;
+  HeaderId repeated_single_ = HeaderId::kUnknown;
 
   std::size_t header_count_ = 0;
   std::array<HeaderField, kInlineHeaders> inline_{};

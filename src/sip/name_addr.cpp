@@ -30,9 +30,8 @@ bool scan_display_name(Scanner& s, std::string_view& out) {
 
 }  // namespace
 
-std::string_view parse_name_addr(std::string_view text, NameAddr& out, AddrForm form) noexcept {
+std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept {
   out = NameAddr{};
-  Scanner s(text);
   s.skip_lws();
   // name-addr when a '<' comes after an optional display name; addr-spec otherwise.
   bool name_addr = false;
@@ -49,23 +48,32 @@ std::string_view parse_name_addr(std::string_view text, NameAddr& out, AddrForm 
     if (!scan_display_name(s, out.display_name)) return kMalformed;
     s.skip_lws();
     if (!s.accept('<')) return kMalformed;
-    // RFC 3261 §25.1 LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside the brackets.
+    // RFC 3261 §25.1 LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside the brackets
+    // (parse_uri refuses it).
     out.uri = s.span_while([](char c) { return c != '>'; });
     if (!s.accept('>')) return kMalformed;
     out.angle_brackets = true;
   } else {
     if (form == AddrForm::kNameAddrOnly) return kMalformed;
     // §20.10: an addr-spec URI cannot hold ',', '?' or ';' (those need angle brackets), so it
-    // ends at the first ';' or whitespace.
-    out.uri = s.span_while([](char c) { return c != ';' && !Scanner::is_lws_char(c); });
-    if (out.uri.find_first_of(",?") != std::string_view::npos) return kMalformed;
+    // ends at the first ';', ',' or whitespace.
+    out.uri = s.span_while([](char c) { return c != ';' && c != ',' && !Scanner::is_lws_char(c); });
+    if (out.uri.find('?') != std::string_view::npos) return kMalformed;
   }
   if (out.uri.empty()) return kMalformed;
-  if (std::string_view err = parse_uri(out.uri, out.parsed_uri); !err.empty()) return err;
-  if (!scan_params(s, out.params)) return kMalformed;
+  return parse_uri(out.uri, out.parsed_uri);
+}
+
+std::string_view parse_name_addr(std::string_view text, NameAddr& out, AddrForm form) noexcept {
+  Scanner s(text);
+  if (std::string_view err = scan_address(s, out, form); !err.empty()) return err;
+  auto read_tag = [&out](const Param& p) {
+    if (p.name.size() == 3 && charset::iequals(p.name, "tag")) out.tag = p.value;
+    return true;
+  };
+  if (!scan_params(s, out.params, read_tag)) return kMalformed;
   s.skip_lws();
-  if (!s.done()) return kMalformed;
-  return {};
+  return s.done() ? std::string_view{} : kMalformed;
 }
 
 std::string unquote(std::string_view quoted) {

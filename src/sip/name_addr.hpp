@@ -21,6 +21,7 @@ struct NameAddr {
   Uri parsed_uri;        // `uri` parsed
   bool angle_brackets = false;
   Params params;
+  std::string_view tag;  // the tag parameter (From/To, §19.3); empty when absent
 };
 
 enum class AddrForm : unsigned char {
@@ -32,6 +33,10 @@ enum class AddrForm : unsigned char {
 // ("Malformed Address"); the caller names the header.
 [[nodiscard]] std::string_view parse_name_addr(std::string_view text, NameAddr& out,
                                                AddrForm form = AddrForm::kNameAddrOrAddrSpec) noexcept;
+
+// Parses [display-name] <URI> or an addr-spec at the cursor, without the parameters that may
+// follow: a building block for headers that read their own parameters (Contact).
+[[nodiscard]] std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept;
 
 // The unquoted display name ("Bob" -> Bob, with quoted-pairs resolved).
 [[nodiscard]] std::string unquote(std::string_view quoted);

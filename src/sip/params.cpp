@@ -26,20 +26,4 @@ std::optional<std::string_view> Params::get(std::string_view name) const noexcep
   return std::nullopt;
 }
 
-bool scan_params(Scanner& s, Params& out) noexcept {
-  out = Params{};
-  if (!s.accept_separator(';')) return true;
-  const std::size_t start = s.pos();
-  std::size_t end = start;
-  while (true) {
-    s.skip_lws();
-    if (s.token().empty()) return false;
-    if (s.accept_separator('=') && s.gen_value().empty()) return false;
-    end = s.pos();
-    if (!s.accept_separator(';')) break;
-  }
-  out = Params(s.text().substr(start, end - start));
-  return true;
-}
-
 }  // namespace trapezoid::sip

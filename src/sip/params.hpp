@@ -52,7 +52,35 @@ class Params {
 
 // Parses *( SEMI generic-param ) at the cursor, which stands on the first ';' (or on something
 // else when there are no parameters). Stops before a ',' or the end. On success `out` holds the
-// parameters without the first ';' and the cursor is after them; returns false on bad syntax.
-[[nodiscard]] bool scan_params(Scanner& s, Params& out) noexcept;
+// parameters without the first ';' and the cursor is after them; returns false on bad syntax
+// or when on_param(const Param&) returns false. One pass: typed headers read their own
+// parameters (branch, tag, q, ...) through on_param instead of looking them up again.
+template <class OnParam>
+[[nodiscard]] bool scan_params(Scanner& s, Params& out, OnParam&& on_param) noexcept {
+  out = Params{};
+  if (!s.accept_separator(';')) return true;
+  const std::size_t start = s.pos();
+  std::size_t end = start;
+  while (true) {
+    s.skip_lws();
+    Param p;
+    p.name = s.token();
+    if (p.name.empty()) return false;
+    p.has_value = s.accept_separator('=');
+    if (p.has_value) {
+      p.value = s.gen_value();
+      if (p.value.empty()) return false;
+    }
+    if (!on_param(p)) return false;
+    end = s.pos();
+    if (!s.accept_separator(';')) break;
+  }
+  out = Params(s.text().substr(start, end - start));
+  return true;
+}
+
+[[nodiscard]] inline bool scan_params(Scanner& s, Params& out) noexcept {
+  return scan_params(s, out, [](const Param&) { return true; });
+}
 
 }  // namespace trapezoid::sip

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "sip/charset.hpp"
+#include "sip/find_byte.hpp"
 
 namespace trapezoid::sip {
 
@@ -63,7 +64,7 @@ std::string_view trim_right(std::string_view s) {
 
 MessageParser::Line MessageParser::next_line(std::size_t pos) const noexcept {
   const char* base = bytes_.data();
-  const auto* lf = static_cast<const char*>(std::memchr(base + pos, '\n', bytes_.size() - pos));
+  const char* lf = find_byte(base + pos, base + bytes_.size(), '\n');
   if (lf == nullptr) return {bytes_.substr(pos), bytes_.size(), false};
   std::size_t end = static_cast<std::size_t>(lf - base);
   std::size_t text_end = (end > pos && base[end - 1] == '\r') ? end - 1 : end;
@@ -181,13 +182,12 @@ ParseResult MessageParser::frame_body(std::size_t body_start, std::size_t skippe
   std::size_t length = available;
   if (out_.content_length_ >= 0) {
     const auto declared = static_cast<std::uint64_t>(out_.content_length_);
+    // §18.3: a datagram shorter than its Content-Length is rejected.
+    if (!stream_ && declared > available)
+      return ParseResult::fail(400, "Content-Length Exceeds Message", body_start);
     if (declared > limits_.max_body_bytes)
       return ParseResult::fail(413, "Message Body Too Large", body_start);
-    if (declared > available) {
-      if (stream_) return ParseResult::need_more();
-      // §18.3: a datagram shorter than its Content-Length is rejected.
-      return ParseResult::fail(400, "Content-Length Exceeds Message", body_start);
-    }
+    if (declared > available) return ParseResult::need_more();
     length = static_cast<std::size_t>(declared);
   } else if (stream_) {
     // §18.3: Content-Length MUST be present on a stream transport.

@@ -1,10 +1,15 @@
 #include "sip/uri.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sip/charset.hpp"
+#include "sip/host.hpp"
 
 namespace trapezoid::sip {
 namespace {
@@ -59,6 +64,11 @@ bool for_each_item(std::string_view list, char sep, F&& f) {
   }
 }
 
+// The octet a valid "%" HEX HEX escape stands for.
+char decode_escape(char hi, char lo) noexcept {
+  return static_cast<char>(charset::hex_value(hi) * 16 + charset::hex_value(lo));
+}
+
 // True when every character of `s` satisfies `allowed` or starts a "%" HEX HEX escape.
 // RFC 3261 §25.1 "escaped": a '%' not followed by two hex digits is malformed.
 template <class Pred>
@@ -87,7 +97,7 @@ struct Unit {
 
 Unit read_unit(std::string_view s, std::size_t& i) noexcept {
   if (s[i] == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
-    const char c = static_cast<char>(charset::hex_value(s[i + 1]) * 16 + charset::hex_value(s[i + 2]));
+    const char c = decode_escape(s[i + 1], s[i + 2]);
     i += 3;
     return {c, charset::has(c, charset::kReserved)};
   }
@@ -141,136 +151,6 @@ bool for_each_first_param(std::string_view list, F&& f) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Hosts.
-
-using Ipv4Bytes = std::array<std::uint8_t, 4>;
-using Ipv6Bytes = std::array<std::uint8_t, 16>;
-
-// IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT (RFC 3261 §25.1), each part
-// also held to 255: "999.1.1.1" is not an address (and, being all digits, not a hostname).
-bool parse_ipv4(std::string_view s, Ipv4Bytes& out) noexcept {
-  std::size_t i = 0;
-  for (std::size_t part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (i >= s.size() || s[i] != '.') return false;
-      ++i;
-    }
-    unsigned value = 0;
-    std::size_t digits = 0;
-    while (i < s.size() && is_digit(s[i]) && digits < 3) {
-      value = value * 10 + static_cast<unsigned>(s[i] - '0');
-      ++i;
-      ++digits;
-    }
-    if (digits == 0 || value > 255) return false;
-    out[part] = static_cast<std::uint8_t>(value);
-  }
-  return i == s.size();
-}
-
-bool is_ipv4(std::string_view s) noexcept {
-  Ipv4Bytes unused{};
-  return parse_ipv4(s, unused);
-}
-
-// hex4 = 1*4HEXDIG
-bool parse_hex4(std::string_view s, std::uint16_t& out) noexcept {
-  if (s.empty() || s.size() > 4) return false;
-  unsigned value = 0;
-  for (char c : s) {
-    if (!is_hex(c)) return false;
-    value = value * 16 + static_cast<unsigned>(charset::hex_value(c));
-  }
-  out = static_cast<std::uint16_t>(value);
-  return true;
-}
-
-// After a "::", RFC 5118 §4.10: RFC 3261's ABNF wrongly produces "2001:db8:::192.0.2.1" (three
-// colons before an embedded IPv4 address). Robust parsers accept it as "::"; the third colon
-// is skipped only in that exact position.
-void skip_abnf_bug_colon(std::string_view s, std::size_t& i) noexcept {
-  if (i < s.size() && s[i] == ':' && is_ipv4(s.substr(i + 1))) ++i;
-}
-
-// IPv6address (RFC 4291 §2.2 text forms, including "::" and an embedded IPv4 tail), without
-// brackets, into its 16 bytes.
-bool parse_ipv6(std::string_view s, Ipv6Bytes& out) noexcept {
-  std::array<std::uint16_t, 8> groups{};
-  std::size_t n = 0;
-  int gap = -1;  // index in `groups` where "::" stands
-  std::size_t i = 0;
-  if (s.substr(0, 2) == "::") {
-    gap = 0;
-    i = 2;
-    skip_abnf_bug_colon(s, i);
-  } else if (s.empty() || s[0] == ':') {
-    return false;
-  }
-  while (i < s.size()) {
-    const std::size_t end = s.find(':', i);
-    const std::string_view piece = s.substr(i, end == npos ? npos : end - i);
-    if (piece.find('.') != npos) {  // embedded IPv4: must be last and fill two groups
-      Ipv4Bytes v4{};
-      if (end != npos || n + 2 > groups.size() || !parse_ipv4(piece, v4)) return false;
-      groups[n++] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
-      groups[n++] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
-      break;
-    }
-    if (n == groups.size() || !parse_hex4(piece, groups[n])) return false;
-    ++n;
-    if (end == npos) break;
-    i = end + 1;
-    if (i < s.size() && s[i] == ':') {  // "::"
-      if (gap >= 0) return false;
-      gap = static_cast<int>(n);
-      ++i;
-      skip_abnf_bug_colon(s, i);
-    } else if (i == s.size()) {
-      return false;  // trailing single ':'
-    }
-  }
-  // "::" stands for at least one zero group.
-  if (gap < 0 ? n != groups.size() : n >= groups.size()) return false;
-  std::array<std::uint16_t, 8> full{};
-  const std::size_t head = gap < 0 ? n : static_cast<std::size_t>(gap);
-  for (std::size_t k = 0; k < head; ++k) full[k] = groups[k];
-  for (std::size_t k = head; k < n; ++k) full[groups.size() - (n - k)] = groups[k];
-  for (std::size_t k = 0; k < full.size(); ++k) {
-    out[2 * k] = static_cast<std::uint8_t>(full[k] >> 8);
-    out[2 * k + 1] = static_cast<std::uint8_t>(full[k] & 0xff);
-  }
-  return true;
-}
-
-// domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
-bool is_domain_label(std::string_view label) noexcept {
-  if (label.empty() || label.front() == '-' || label.back() == '-') return false;
-  for (char c : label)
-    if (!charset::is_alnum(c) && c != '-') return false;
-  return true;
-}
-
-// hostname = *( domainlabel "." ) toplabel [ "." ]  (RFC 3261 §25.1).
-// Strict on characters: '_' is not allowed (the grammar has none, and SIP hosts are DNS host
-// names, RFC 1123). Lenient on one point: the toplabel may start with a digit (some private
-// zones use such names) as long as it is not all digits, so a numeric host can never be taken
-// for a name: "1.2.3.4.5", "10.0.0" and "12345" are rejected rather than sent to DNS.
-bool is_hostname(std::string_view h) noexcept {
-  if (!h.empty() && h.back() == '.') h.remove_suffix(1);
-  if (h.empty()) return false;
-  std::string_view top;
-  const bool labels_ok = for_each_item(h, '.', [&top](std::string_view label) {
-    top = label;
-    return is_domain_label(label);
-  });
-  if (!labels_ok) return false;
-  if (is_alpha(top.front())) return true;
-  for (char c : top)
-    if (!is_digit(c)) return true;
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
 // sip / sips (RFC 3261 §25.1 SIP-URI).
 
 // userinfo = user [ ":" password ] "@", without the '@'.
@@ -290,50 +170,38 @@ std::string_view parse_userinfo(std::string_view info, Uri& out) noexcept {
 }
 
 // port = 1*DIGIT, held to 16 bits. `rest` starts after the ':'.
-std::string_view parse_port(std::string_view& rest, Uri& out) noexcept {
-  std::size_t i = 0;
-  unsigned value = 0;
-  while (i < rest.size() && is_digit(rest[i])) {
-    value = value * 10 + static_cast<unsigned>(rest[i] - '0');
-    if (value > 65535) return kBadPort;
-    ++i;
-  }
-  if (i == 0) return kBadPort;
-  if (i < rest.size() && rest[i] != ';' && rest[i] != '?') return kBadPort;
-  out.port = static_cast<std::uint16_t>(value);
+std::string_view take_port(std::string_view& rest, Uri& out) noexcept {
+  std::size_t digits = 0;
+  while (digits < rest.size() && is_digit(rest[digits])) ++digits;
+  if (!sip::parse_port(rest.substr(0, digits), out.port)) return kBadPort;
+  if (digits < rest.size() && rest[digits] != ';' && rest[digits] != '?') return kBadPort;
   out.has_port = true;
-  rest.remove_prefix(i);
+  rest.remove_prefix(digits);
   return {};
 }
 
-// Consumes host [ ":" port ] from the front of `rest`.
+// Consumes host [ ":" port ] from the front of `rest`. The host rules are classify_host's:
+// hostname labels of alphanum and '-' (no '_', §25.1), a toplabel starting with a letter, so
+// an all-numeric "1.2.3.4.5" is rejected rather than looked up in DNS; IPv4 parts at most 255;
+// IPv6 only in brackets, with RFC 5118 §4.10's extra colon tolerated.
 std::string_view parse_hostport(std::string_view& rest, Uri& out) noexcept {
   std::size_t end = 0;
   if (!rest.empty() && rest[0] == '[') {
+    // No ']' inside an IPv6address, so the first one closes the reference.
     const std::size_t close = rest.find(']');
-    Ipv6Bytes unused{};
-    if (close == npos || !parse_ipv6(rest.substr(1, close - 1), unused)) return kBadHost;
+    if (close == npos) return kBadHost;
     end = close + 1;
-    if (end < rest.size() && rest[end] != ':' && rest[end] != ';' && rest[end] != '?')
-      return kBadHost;
-    out.host_kind = HostKind::kIPv6;
   } else {
-    end = rest.find_first_of(":;?");
-    if (end == npos) end = rest.size();
-    const std::string_view host = rest.substr(0, end);
-    if (is_ipv4(host)) {
-      out.host_kind = HostKind::kIPv4;
-    } else if (is_hostname(host)) {
-      out.host_kind = HostKind::kHostname;
-    } else {
-      return kBadHost;
-    }
+    end = std::min(rest.find_first_of(":;?"), rest.size());
   }
   out.host = rest.substr(0, end);
+  out.host_kind = classify_host(out.host);
+  if (out.host_kind == HostKind::kNone) return kBadHost;
   rest.remove_prefix(end);
-  if (rest.empty() || rest[0] != ':') return {};
+  if (rest.empty() || rest[0] == ';' || rest[0] == '?') return {};
+  if (rest[0] != ':') return kBadHost;  // e.g. "[::1]x"
   rest.remove_prefix(1);
-  return parse_port(rest, out);
+  return take_port(rest, out);
 }
 
 // uri-parameters = *( ";" pname [ "=" pvalue ] ), pname/pvalue = 1*paramchar. The named
@@ -419,10 +287,6 @@ bool is_local_number_digits(std::string_view s) noexcept {
   return digit;
 }
 
-// extension = ";ext=" 1*phonedigit; held to at least one digit, since a separator-only
-// extension names nothing.
-bool is_extension(std::string_view s) noexcept { return is_phonedigits(s); }
-
 // isdn-subaddress = ";isub=" 1*uric (';' ends it, being the parameter separator here).
 bool is_isub(std::string_view s) noexcept {
   return !s.empty() && all_escaped(s, [](char c) { return charset::is_uric(c) && c != ';'; });
@@ -455,7 +319,8 @@ bool valid_tel_param(std::string_view item, TelSeen& seen) noexcept {
   if (iequals(nv.name, "ext")) {
     if (seen.isub || seen.ext) return false;
     seen.ext = true;
-    return nv.has_value && is_extension(nv.value);
+    // extension = ";ext=" 1*phonedigit, held to one digit at least: "--" names nothing.
+    return nv.has_value && is_phonedigits(nv.value);
   }
   if (iequals(nv.name, "phone-context")) {
     if (seen.context) return false;
@@ -520,6 +385,116 @@ UriScheme classify_scheme(std::string_view name) noexcept {
 
 // ---------------------------------------------------------------------------------------------
 // Comparison helpers.
+
+// Host validation belongs to classify_host (sip/host.hpp). The readers below only turn an
+// address into its bytes, so that two spellings of one address compare equal.
+
+using Ipv4Bytes = std::array<std::uint8_t, 4>;
+using Ipv6Bytes = std::array<std::uint8_t, 16>;
+
+// IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT (RFC 3261 §25.1), each part
+// at most 255.
+bool parse_ipv4(std::string_view s, Ipv4Bytes& out) noexcept {
+  std::size_t i = 0;
+  for (std::size_t part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+    unsigned value = 0;
+    std::size_t digits = 0;
+    while (i < s.size() && is_digit(s[i]) && digits < 3) {
+      value = value * 10 + static_cast<unsigned>(s[i] - '0');
+      ++i;
+      ++digits;
+    }
+    if (digits == 0 || value > 255) return false;
+    out[part] = static_cast<std::uint8_t>(value);
+  }
+  return i == s.size();
+}
+
+// hex4 = 1*4HEXDIG
+bool parse_hex4(std::string_view s, std::uint16_t& out) noexcept {
+  if (s.empty() || s.size() > 4) return false;
+  unsigned value = 0;
+  for (char c : s) {
+    if (!is_hex(c)) return false;
+    value = value * 16 + static_cast<unsigned>(charset::hex_value(c));
+  }
+  out = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+// After a "::", RFC 5118 §4.10: RFC 3261's ABNF wrongly admits ":::" in an address with an
+// embedded IPv4 part ("2001:db8:::192.0.2.1"). classify_host tolerates it; read it as "::".
+void skip_abnf_bug_colon(std::string_view s, std::size_t& i) noexcept {
+  if (i < s.size() && s[i] == ':' && s.find('.') != npos) ++i;
+}
+
+// An IPv6 text form taken apart: up to eight 16-bit groups, and where "::" stood.
+struct Ipv6Groups {
+  std::array<std::uint16_t, 8> groups{};
+  std::size_t n = 0;
+  std::optional<std::size_t> gap;
+};
+
+// The last piece may be an IPv4 address standing for two groups ("::ffff:192.0.2.10").
+bool add_ipv4_tail(std::string_view piece, Ipv6Groups& p) noexcept {
+  Ipv4Bytes v4{};
+  if (p.n + 2 > p.groups.size() || !parse_ipv4(piece, v4)) return false;
+  p.groups[p.n++] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
+  p.groups[p.n++] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
+  return true;
+}
+
+// Splits `s` into groups at single colons, noting the one "::" allowed.
+bool scan_ipv6(std::string_view s, Ipv6Groups& p) noexcept {
+  std::size_t i = 0;
+  if (s.substr(0, 2) == "::") {
+    p.gap = 0;
+    i = 2;
+    skip_abnf_bug_colon(s, i);
+  } else if (s.empty() || s[0] == ':') {
+    return false;
+  }
+  while (i < s.size()) {
+    const std::size_t end = s.find(':', i);
+    const std::string_view piece = s.substr(i, end == npos ? npos : end - i);
+    if (piece.find('.') != npos) return end == npos && add_ipv4_tail(piece, p);
+    if (p.n == p.groups.size() || !parse_hex4(piece, p.groups[p.n])) return false;
+    ++p.n;
+    if (end == npos) return true;
+    i = end + 1;
+    if (i < s.size() && s[i] == ':') {
+      if (p.gap) return false;  // a second "::"
+      p.gap = p.n;
+      skip_abnf_bug_colon(s, ++i);
+    } else if (i == s.size()) {
+      return false;  // a trailing single ':'
+    }
+  }
+  return true;
+}
+
+// IPv6address (the text forms of RFC 4291 §2.2, with "::" and an embedded IPv4 tail), without
+// brackets, into its 16 bytes.
+bool parse_ipv6(std::string_view s, Ipv6Bytes& out) noexcept {
+  Ipv6Groups p;
+  if (!scan_ipv6(s, p)) return false;
+  constexpr std::size_t kGroups = 8;
+  // "::" stands for at least one zero group; without it all eight must be written.
+  if (p.gap ? p.n >= kGroups : p.n != kGroups) return false;
+  std::array<std::uint16_t, kGroups> full{};
+  const std::size_t head = p.gap.value_or(p.n);
+  for (std::size_t k = 0; k < head; ++k) full[k] = p.groups[k];
+  for (std::size_t k = head; k < p.n; ++k) full[kGroups - (p.n - k)] = p.groups[k];
+  for (std::size_t k = 0; k < kGroups; ++k) {
+    out[2 * k] = static_cast<std::uint8_t>(full[k] >> 8);
+    out[2 * k + 1] = static_cast<std::uint8_t>(full[k] & 0xff);
+  }
+  return true;
+}
 
 bool hosts_equal(const Uri& a, const Uri& b) noexcept {
   if (a.host_kind != b.host_kind) return false;  // §19.1.4: a name never equals its address
@@ -692,10 +667,11 @@ std::string_view parse_uri(std::string_view text, Uri& out) noexcept {
   }
   if (!err.empty()) {
     // Leave no half-filled Uri behind; the scheme stays for the caller's diagnostics.
-    const Uri partial = out;
+    const UriScheme scheme = out.scheme;
+    const std::string_view name = out.scheme_name;
     out = Uri{};
-    out.scheme = partial.scheme;
-    out.scheme_name = partial.scheme_name;
+    out.scheme = scheme;
+    out.scheme_name = name;
   }
   return err;
 }
@@ -709,8 +685,7 @@ std::optional<std::string> unescape(std::string_view text) {
       continue;
     }
     if (i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2])) return std::nullopt;
-    out.push_back(static_cast<char>(charset::hex_value(text[i + 1]) * 16 +
-                                    charset::hex_value(text[i + 2])));
+    out.push_back(decode_escape(text[i + 1], text[i + 2]));
     i += 2;
   }
   return out;

@@ -43,7 +43,8 @@ struct Uri {
   std::string_view opaque;
 
   // The value of a URI parameter (case-insensitive name), "" for a flag parameter such as
-  // "lr", std::nullopt when absent.
+  // "lr", std::nullopt when absent. Names match through escapes ("%6C%72" is "lr"); the value
+  // is returned as written. A repeated name yields its first value.
   [[nodiscard]] std::optional<std::string_view> param(std::string_view name) const noexcept;
   [[nodiscard]] bool has_param(std::string_view name) const noexcept { return param(name).has_value(); }
   // The value of a URI header ("?subject=x&priority=urgent"), std::nullopt when absent.
@@ -55,16 +56,18 @@ struct Uri {
 };
 
 // Parses `text` as a URI. Returns "" on success, else a short reason ("Bad URI Host", ...).
-// sip/sips follow §25.1 SIP-URI strictly; tel follows RFC 3966; any other scheme is accepted
-// when it matches absoluteURI.
+// sip/sips follow §25.1 SIP-URI strictly (hosts per classify_host, which tolerates the extra
+// colon of RFC 5118 §4.10, "[2001:db8:::192.0.2.1]"); tel follows RFC 3966; any other scheme
+// is accepted when it matches absoluteURI. On failure `out` is reset, keeping only the scheme.
 [[nodiscard]] std::string_view parse_uri(std::string_view text, Uri& out) noexcept;
 
 // Decodes %XX escapes. Returns std::nullopt on a malformed escape.
 [[nodiscard]] std::optional<std::string> unescape(std::string_view text);
 
 // URI equality of §19.1.4 (sip/sips; tel per RFC 3966 §4): scheme, user and password
-// case-sensitive after unescaping, host case-insensitive, parameters per the section's rules,
-// headers compared as a set.
+// case-sensitive after unescaping (an escaped reserved character such as "%3B" stays distinct
+// from ";"), host case-insensitive (IP addresses by value), parameters per the section's
+// rules, headers compared as a multiset.
 [[nodiscard]] bool uri_equal(const Uri& a, const Uri& b);
 
 // Serializes a parsed Uri back into canonical text (re-parses to an equal Uri).

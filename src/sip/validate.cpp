@@ -56,11 +56,12 @@ bool valid_call_id(std::string_view v) {
   return word(v.substr(0, at)) && word(v.substr(at + 1));
 }
 
-bool valid_name_addr_list(const Message& msg, HeaderId id, AddrForm form) {
-  return all_elements(msg, id, [&](std::string_view e) {
-    NameAddr a;
-    return parse_name_addr(e, a, form).empty();
-  });
+// rec-route / route = name-addr *( SEMI generic-param ) (§20.30, §20.34; RFC 3327 Path).
+std::string_view scan_route(Scanner& s, NameAddr& a) {
+  if (std::string_view err = scan_address(s, a, AddrForm::kNameAddrOnly); !err.empty()) return err;
+  if (!scan_params(s, a.params)) return "Malformed Route";
+  s.skip_lws();
+  return {};
 }
 
 // Checks the header fields both requests and responses need (§8.1.1, §20): presence, no
@@ -68,15 +69,9 @@ bool valid_name_addr_list(const Message& msg, HeaderId id, AddrForm form) {
 Verdict check_common(const Message& msg, CSeq& cseq) {
   for (HeaderId id : {HeaderId::kVia, HeaderId::kFrom, HeaderId::kTo, HeaderId::kCallId, HeaderId::kCSeq})
     if (msg.count(id) == 0) return missing(id);
-  for (std::size_t i = 1; i < kHeaderIdCount; ++i) {
-    auto id = static_cast<HeaderId>(i);
-    if (msg.count(id) > 1 && header_kind(id) == HeaderKind::kSingle) return multiple(id);
-  }
+  if (HeaderId id = msg.repeated_single_header(); id != HeaderId::kUnknown) return multiple(id);
 
-  if (!all_elements(msg, HeaderId::kVia, [](std::string_view e) {
-        Via v;
-        return parse_via(e, v).empty();
-      }))
+  if (!for_each_scanned<Via>(msg, HeaderId::kVia, scan_via, [](const Via&) {}))
     return malformed(HeaderId::kVia);
 
   for (HeaderId id : {HeaderId::kFrom, HeaderId::kTo}) {
@@ -101,16 +96,13 @@ Verdict check_common(const Message& msg, CSeq& cseq) {
   }
   bool star = false;
   std::size_t contacts = 0;
-  bool contacts_ok = all_elements(msg, HeaderId::kContact, [&](std::string_view e) {
-    Contact c;
-    if (!parse_contact(e, c).empty()) return false;
+  bool contacts_ok = for_each_scanned<Contact>(msg, HeaderId::kContact, scan_contact, [&](const Contact& c) {
     star = star || c.star;
     ++contacts;
-    return true;
   });
   if (!contacts_ok || (star && contacts > 1)) return malformed(HeaderId::kContact);
   for (HeaderId id : {HeaderId::kRoute, HeaderId::kRecordRoute, HeaderId::kPath})
-    if (!valid_name_addr_list(msg, id, AddrForm::kNameAddrOnly)) return malformed(id);
+    if (!for_each_scanned<NameAddr>(msg, id, scan_route, [](const NameAddr&) {})) return malformed(id);
   return {};
 }
 
@@ -145,7 +137,10 @@ Verdict check_uas(const Message& msg, const CSeq& cseq, const ValidationPolicy& 
     if (ct == nullptr) return {400, "Missing Content-Type", {}};
     (void)parse_media_type(ct->value, t);
     bool accepted = false;
-    for (std::string_view a : policy.accepted_content_types) accepted = accepted || t.matches(a);
+    for (std::string_view a : policy.accepted_content_types) {
+      accepted = t.matches(a);
+      if (accepted) break;
+    }
     if (!accepted) return {415, "Unsupported Media Type", {}};
     if (const HeaderField* ce = msg.find(HeaderId::kContentEncoding);
         ce != nullptr && !charset::iequals(trim_lws(ce->value), "identity"))
@@ -206,28 +201,35 @@ std::span<const std::string_view> ValidationPolicy::default_accepted_types() noe
   return kDefaultAccepted;
 }
 
-Verdict validate_syntax(const Message& msg) {
+namespace {
+
+// validate_syntax, keeping the parsed Request-URI and CSeq for the role checks.
+Verdict check_request_syntax(const Message& msg, Uri& ruri, CSeq& cseq) {
   if (!msg.is_request()) return {400, "Not A Request", {}};
   // §8.2 and §16.3 step 1: the version first (505), then syntax (400). The version is the
   // literal "SIP/2.0" (§7.1), so "SIP/02.00" is another version.
   if (!is_sip_2_0(msg)) return {505, "Version Not Supported", {}};
-  Uri ruri;
   if (!parse_uri(msg.request_uri(), ruri).empty()) return {400, "Malformed Request-URI", {}};
   // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11 lets a
   // receiver reject them with 400).
   if (ruri.is_sip_or_sips() && !ruri.headers.empty()) return {400, "Headers Not Allowed In Request-URI", {}};
-  CSeq cseq;
   return check_common(msg, cseq);
 }
 
-Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
-  if (Verdict v = validate_syntax(msg); !v.ok()) return v;
-  // §8.2.2.1 and §16.3 step 2: a scheme the element cannot handle is 416.
+}  // namespace
+
+Verdict validate_syntax(const Message& msg) {
   Uri ruri;
-  (void)parse_uri(msg.request_uri(), ruri);
-  if (ruri.scheme == UriScheme::kOther) return {416, "Unsupported URI Scheme", {}};
   CSeq cseq;
-  (void)parse_cseq(msg.find(HeaderId::kCSeq)->value, cseq);
+  return check_request_syntax(msg, ruri, cseq);
+}
+
+Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
+  Uri ruri;
+  CSeq cseq;
+  if (Verdict v = check_request_syntax(msg, ruri, cseq); !v.ok()) return v;
+  // §8.2.2.1 and §16.3 step 2: a scheme the element cannot handle is 416.
+  if (ruri.scheme == UriScheme::kOther) return {416, "Unsupported URI Scheme", {}};
   switch (policy.role) {
     case Role::kUas: return check_uas(msg, cseq, policy);
     case Role::kRegistrar: return check_registrar(msg, cseq, policy);

@@ -7,8 +7,8 @@ namespace {
 
 constexpr std::string_view kMalformed = "Malformed Via";
 
-bool parse_small_int(std::string_view s, int max, int& out) {
-  if (s.empty() || s.size() > 5) return false;
+bool parse_small_int(std::string_view s, int max, std::size_t max_digits, int& out) {
+  if (s.empty() || s.size() > max_digits) return false;
   int v = 0;
   for (char c : s) {
     if (!charset::is_digit(c)) return false;
@@ -27,34 +27,44 @@ bool valid_received(std::string_view v) {
   return is_ipv6_address(v) || classify_host(v) != HostKind::kNone;
 }
 
-std::string_view read_params(Via& out) {
-  std::string_view error;
-  out.params.for_each([&](const Param& p) {
-    if (!error.empty()) return;
-    if (charset::iequals(p.name, "branch")) {
-      if (!p.has_value || !charset::all_token(p.value)) error = kMalformed;
-      out.branch = p.value;
-    } else if (charset::iequals(p.name, "received")) {
-      if (!p.has_value || !valid_received(p.value)) error = kMalformed;
-      out.received = p.value;
-    } else if (charset::iequals(p.name, "maddr")) {
-      if (!p.has_value || classify_host(p.value) == HostKind::kNone) error = kMalformed;
-      out.maddr = p.value;
-    } else if (charset::iequals(p.name, "ttl")) {
-      if (!p.has_value || !parse_small_int(p.value, 255, out.ttl)) error = kMalformed;
-    } else if (charset::iequals(p.name, "rport")) {
-      out.rport = true;
-      if (p.has_value && !parse_small_int(p.value, 65535, out.rport_value)) error = kMalformed;
-    }
-  });
-  return error;
+// Reads the parameters §18 and RFC 3581 give meaning to; others are kept in Via::params.
+bool read_param(const Param& p, Via& out) {
+  switch (p.name.size()) {
+    case 6:
+      if (charset::iequals(p.name, "branch")) {
+        out.branch = p.value;
+        return p.has_value && charset::all_token(p.value);
+      }
+      break;
+    case 8:
+      if (charset::iequals(p.name, "received")) {
+        out.received = p.value;
+        return p.has_value && valid_received(p.value);
+      }
+      break;
+    case 5:
+      if (charset::iequals(p.name, "maddr")) {
+        out.maddr = p.value;
+        return p.has_value && classify_host(p.value) != HostKind::kNone;
+      }
+      if (charset::iequals(p.name, "rport")) {
+        out.rport = true;
+        return !p.has_value || parse_small_int(p.value, 65535, 5, out.rport_value);
+      }
+      break;
+    case 3:
+      // ttl = 1*3DIGIT ; 0 to 255 (RFC 3261 §25.1): "0255" has one digit too many.
+      if (charset::iequals(p.name, "ttl")) return p.has_value && parse_small_int(p.value, 255, 3, out.ttl);
+      break;
+    default: break;
+  }
+  return true;
 }
 
 }  // namespace
 
-std::string_view parse_via(std::string_view text, Via& out) noexcept {
+std::string_view scan_via(Scanner& s, Via& out) noexcept {
   out = Via{};
-  Scanner s(text);
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport
   s.skip_lws();
   out.protocol_name = s.token();
@@ -77,10 +87,15 @@ std::string_view parse_via(std::string_view text, Via& out) noexcept {
     out.has_port = true;
     if (!parse_port(s.span_while(charset::is_digit), out.port)) return kMalformed;
   }
-  if (!scan_params(s, out.params)) return kMalformed;
+  if (!scan_params(s, out.params, [&out](const Param& p) { return read_param(p, out); })) return kMalformed;
   s.skip_lws();
-  if (!s.done()) return kMalformed;
-  return read_params(out);
+  return {};
+}
+
+std::string_view parse_via(std::string_view text, Via& out) noexcept {
+  Scanner s(text);
+  if (std::string_view err = scan_via(s, out); !err.empty()) return err;
+  return s.done() ? std::string_view{} : kMalformed;
 }
 
 }  // namespace trapezoid::sip

@@ -42,4 +42,8 @@ struct Via {
 // Parses one via-parm. Returns "" on success, else the reason ("Malformed Via").
 [[nodiscard]] std::string_view parse_via(std::string_view text, Via& out) noexcept;
 
+// Parses the via-parm at the cursor and the whitespace after it, leaving the cursor on the ','
+// before the next element or at the end: for walking a list without splitting it first.
+[[nodiscard]] std::string_view scan_via(Scanner& s, Via& out) noexcept;
+
 }  // namespace trapezoid::sip
