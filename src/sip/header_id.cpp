@@ -1,6 +1,8 @@
 #include "sip/header_id.hpp"
 
 #include <array>
+#include <bit>
+#include <cstring>
 
 
 namespace trapezoid::sip {
@@ -39,12 +41,21 @@ struct Slot {
   std::uint8_t len = 0;
   std::array<char, kMaxName> lower{};
   std::array<char, kMaxName> mask{};
+  // The first and the last eight bytes of `lower` and `mask` (overlapping for names of 8..16
+  // bytes), so that such names compare in two word operations.
+  std::uint64_t head_lower = 0, head_mask = 0, tail_lower = 0, tail_mask = 0;
 };
 
 struct Table {
   std::array<Slot, kSlots> full{};
   std::array<std::uint8_t, 128> compact{};  // HeaderId for one-letter compact forms
 };
+
+constexpr std::uint64_t pack8(const std::array<char, kMaxName>& a, std::size_t from) {
+  std::uint64_t v = 0;
+  for (std::size_t k = 0; k < 8; ++k) v |= std::uint64_t{static_cast<unsigned char>(a[from + k])} << (8 * k);
+  return v;
+}
 
 constexpr Table make_table() {
   Table t{};
@@ -60,6 +71,12 @@ constexpr Table make_table() {
       s.lower[k] = letter ? static_cast<char>(name[k] | 0x20) : name[k];
       s.mask[k] = letter ? 0x20 : 0;
     }
+    if (name.size() >= 8) {
+      s.head_lower = pack8(s.lower, 0);
+      s.head_mask = pack8(s.mask, 0);
+      s.tail_lower = pack8(s.lower, name.size() - 8);
+      s.tail_mask = pack8(s.mask, name.size() - 8);
+    }
     if (char c = kInfo[i].compact; c != 0) {
       t.compact[static_cast<unsigned char>(c)] = static_cast<std::uint8_t>(i);
       t.compact[static_cast<unsigned char>(c - 32)] = static_cast<std::uint8_t>(i);
@@ -69,6 +86,25 @@ constexpr Table make_table() {
 }
 
 constexpr Table kTable = make_table();
+
+static_assert(std::endian::native == std::endian::little, "load8 and pack8 must agree on byte order");
+
+std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;  // little-endian hosts: byte k in bits 8k..8k+7, as pack8 lays them out
+}
+
+bool same_name(const Slot& s, std::string_view name) noexcept {
+  const std::size_t len = name.size();
+  if (len >= 8 && len <= 16) {
+    return (load8(name.data()) | s.head_mask) == s.head_lower &&
+           (load8(name.data() + len - 8) | s.tail_mask) == s.tail_lower;
+  }
+  std::size_t k = 0;
+  while (k < len && static_cast<char>(name[k] | s.mask[k]) == s.lower[k]) ++k;
+  return k == len;
+}
 
 static_assert([] {
   for (std::size_t i = 1; i < kHeaderIdCount; ++i)
@@ -89,11 +125,7 @@ HeaderId lookup_header(std::string_view name) noexcept {
   while (true) {
     const Slot& s = kTable.full[slot];
     if (s.id == 0) return HeaderId::kUnknown;
-    if (s.len == len) {
-      std::size_t k = 0;
-      while (k < len && static_cast<char>(name[k] | s.mask[k]) == s.lower[k]) ++k;
-      if (k == len) return static_cast<HeaderId>(s.id);
-    }
+    if (s.len == len && same_name(s, name)) return static_cast<HeaderId>(s.id);
     slot = (slot + 1) % kSlots;
   }
 }

@@ -1,5 +1,7 @@
 #include "sip/host.hpp"
 
+#include <array>
+
 #include "sip/charset.hpp"
 
 namespace trapezoid::sip {
@@ -102,6 +104,74 @@ bool tolerated_three_colons(std::string_view addr) noexcept {
 
 }  // namespace
 
+namespace {
+
+enum : std::uint8_t { kDigit = 1, kAlpha = 2, kDash = 4, kDot = 8 };
+
+constexpr std::array<std::uint8_t, 256> make_host_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAlpha;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAlpha;
+  t['-'] = kDash;
+  t['.'] = kDot;
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kHostClass = make_host_classes();
+
+}  // namespace
+
+std::size_t scan_host(std::string_view s, HostKind& kind) noexcept {
+  kind = HostKind::kNone;
+  if (s.empty()) return 0;
+  if (s[0] == '[') {
+    std::size_t close = s.find(']');
+    if (close == std::string_view::npos) return 0;
+    kind = classify_host(s.substr(0, close + 1));
+    return kind == HostKind::kNone ? 0 : close + 1;
+  }
+  // One pass over alphanum / '-' / '.', checking the hostname rules of §25.1 on the way:
+  // labels of 1..63 characters not starting or ending with '-', a toplabel starting with a
+  // letter, an optional final '.'. Digits and dots only: an IPv4address candidate.
+  std::size_t i = 0;
+  std::size_t label_start = 0;
+  bool labels_ok = true;
+  unsigned seen = 0;  // classes of the characters outside dots
+  for (; i < s.size(); ++i) {
+    const unsigned cls = kHostClass[static_cast<unsigned char>(s[i])];
+    if (cls == 0) break;
+    if (cls == kDot) {
+      const std::size_t len = i - label_start;
+      labels_ok = labels_ok && len != 0 && len <= 63 && s[i - 1] != '-';
+      label_start = i + 1;
+      continue;
+    }
+    seen |= cls;
+    if (cls == kDash) labels_ok = labels_ok && i != label_start;
+  }
+  const bool numeric = (seen & ~kDigit) == 0;
+  if (i == 0) return 0;
+  if (numeric) {
+    kind = is_ipv4_address(s.substr(0, i)) ? HostKind::kIPv4 : HostKind::kNone;
+    return kind == HostKind::kNone ? 0 : i;
+  }
+  // The toplabel is the last label, or the one before a final '.'.
+  std::size_t end = i;
+  if (label_start == end) {  // ends with '.'
+    if (end < 2 || s[end - 2] == '.') return 0;
+    --end;
+    label_start = s.substr(0, end).rfind('.');
+    label_start = label_start == std::string_view::npos ? 0 : label_start + 1;
+  } else {
+    const std::size_t len = end - label_start;
+    labels_ok = labels_ok && len <= 63 && s[end - 1] != '-';
+  }
+  const char top = s[label_start];
+  if (!labels_ok || charset::is_digit(top) || top == '-') return 0;
+  kind = HostKind::kHostname;
+  return i;
+}
+
 HostKind classify_host(std::string_view host) noexcept {
   if (host.empty()) return HostKind::kNone;
   if (host.front() == '[') {
@@ -115,13 +185,15 @@ HostKind classify_host(std::string_view host) noexcept {
 }
 
 bool parse_port(std::string_view s, std::uint16_t& port) noexcept {
-  if (s.empty() || s.size() > 5) return false;
+  // port = 1*DIGIT (RFC 3261 §25.1): leading zeros may make it longer than five digits, so the
+  // value is bounded as it is read rather than the length.
+  if (s.empty()) return false;
   unsigned value = 0;
   for (char c : s) {
     if (!charset::is_digit(c)) return false;
     value = value * 10 + static_cast<unsigned>(c - '0');
+    if (value > 65535) return false;
   }
-  if (value > 65535) return false;
   port = static_cast<std::uint16_t>(value);
   return true;
 }

@@ -16,12 +16,16 @@ enum class HostKind : std::uint8_t { kNone, kHostname, kIPv4, kIPv6 };
 // What `host` is, or kNone when it is none of the three forms.
 [[nodiscard]] HostKind classify_host(std::string_view host) noexcept;
 
+// Reads a host at the front of `s`, stopping at the first character that cannot be part of
+// one; returns its length and sets `kind` (0 and kNone when no valid host starts there).
+[[nodiscard]] std::size_t scan_host(std::string_view s, HostKind& kind) noexcept;
+
 [[nodiscard]] bool is_ipv4_address(std::string_view s) noexcept;
 // An IPv6address without brackets (RFC 3261 §25.1, RFC 4291 §2.2 text forms).
 [[nodiscard]] bool is_ipv6_address(std::string_view s) noexcept;
 [[nodiscard]] bool is_hostname(std::string_view s) noexcept;
 
-// Parses a port number 0..65535 made of 1..5 digits.
+// Parses a port number 0..65535: 1*DIGIT, leading zeros allowed.
 [[nodiscard]] bool parse_port(std::string_view s, std::uint16_t& port) noexcept;
 
 }  // namespace trapezoid::sip

@@ -99,6 +99,9 @@ class Message {
     return overflow_.empty() ? inline_.data() : overflow_.data();
   }
   void add_header(const HeaderField& h);
+  HeaderField& last_header() noexcept {
+    return (overflow_.empty() ? inline_.data() : overflow_.data())[header_count_ - 1];
+  }
   void rebase(const char* old_base, const char* new_base) noexcept;
 
   bool is_request_ = false;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "sip/charset.hpp"
+#include "sip/find_byte.hpp"
 
 namespace trapezoid::sip {
 namespace {
@@ -50,8 +51,11 @@ std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept
     if (!s.accept('<')) return kMalformed;
     // RFC 3261 §25.1 LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside the brackets
     // (parse_uri refuses it).
-    out.uri = s.span_while([](char c) { return c != '>'; });
-    if (!s.accept('>')) return kMalformed;
+    const std::string_view rest = s.rest();
+    const char* close = find_byte(rest.data(), rest.data() + rest.size(), '>');
+    if (close == nullptr) return kMalformed;
+    out.uri = rest.substr(0, static_cast<std::size_t>(close - rest.data()));
+    s.set_pos(s.pos() + out.uri.size() + 1);
     out.angle_brackets = true;
   } else {
     if (form == AddrForm::kNameAddrOnly) return kMalformed;

@@ -1,6 +1,6 @@
 #include "sip/parser.hpp"
 
-#include <cstring>
+#include <algorithm>
 
 #include "sip/charset.hpp"
 #include "sip/find_byte.hpp"
@@ -16,18 +16,16 @@ class MessageParser {
   ParseResult run();
 
  private:
-  struct Line {
-    std::string_view text;  // without the line ending
-    std::size_t next = 0;   // offset of the following line
-    bool ended = false;     // a line ending was found (false: the bytes ran out)
-  };
-
-  [[nodiscard]] Line next_line(std::size_t pos) const noexcept;
+  // Where the line starting at `pos` ends: the offset of its '\n', or bytes_.size() when the
+  // bytes end first.
+  [[nodiscard]] std::size_t line_end(std::size_t pos) const noexcept;
+  // The line's text end: before a "\r\n" or "\n", and before trailing whitespace.
+  [[nodiscard]] std::size_t trimmed_end(std::size_t from, std::size_t lf) const noexcept;
+  ParseResult parse_headers(std::size_t& pos, std::size_t start);
   ParseResult parse_start_line(std::string_view line, std::size_t at);
   ParseResult parse_request_line(std::string_view line, std::size_t at);
   ParseResult parse_status_line(std::string_view line, std::size_t at);
-  ParseResult finish_header(std::size_t at);
-  ParseResult parse_content_length(std::string_view value, std::size_t at);
+  ParseResult read_content_length();
   ParseResult frame_body(std::size_t body_start, std::size_t skipped);
   [[nodiscard]] ParseResult too_large_or_more(std::size_t start) const;
 
@@ -35,8 +33,6 @@ class MessageParser {
   Message& out_;
   const ParserLimits& limits_;
   bool stream_;
-  HeaderField pending_;
-  bool has_pending_ = false;
 };
 
 namespace {
@@ -62,13 +58,17 @@ std::string_view trim_right(std::string_view s) {
 
 }  // namespace
 
-MessageParser::Line MessageParser::next_line(std::size_t pos) const noexcept {
+std::size_t MessageParser::line_end(std::size_t pos) const noexcept {
   const char* base = bytes_.data();
   const char* lf = find_byte(base + pos, base + bytes_.size(), '\n');
-  if (lf == nullptr) return {bytes_.substr(pos), bytes_.size(), false};
-  std::size_t end = static_cast<std::size_t>(lf - base);
-  std::size_t text_end = (end > pos && base[end - 1] == '\r') ? end - 1 : end;
-  return {bytes_.substr(pos, text_end - pos), end + 1, true};
+  return lf == nullptr ? bytes_.size() : static_cast<std::size_t>(lf - base);
+}
+
+std::size_t MessageParser::trimmed_end(std::size_t from, std::size_t lf) const noexcept {
+  std::size_t end = lf;
+  if (end > from && bytes_[end - 1] == '\r') --end;
+  while (end > from && charset::is_ws(bytes_[end - 1])) --end;
+  return end;
 }
 
 ParseResult MessageParser::too_large_or_more(std::size_t start) const {
@@ -93,79 +93,82 @@ ParseResult MessageParser::run() {
   }
   const std::size_t start = pos;
 
-  Line line = next_line(pos);
-  if (!line.ended && stream_) return too_large_or_more(start);
-  if (line.text.size() > limits_.max_header_bytes)
-    return ParseResult::fail(513, "Message Too Large", pos);
-  if (ParseResult r = parse_start_line(line.text, pos); !r.ok()) return r;
-  pos = line.next;
+  std::size_t lf = line_end(pos);
+  if (lf == bytes_.size() && stream_) return too_large_or_more(start);
+  if (lf - pos > limits_.max_header_bytes) return ParseResult::fail(513, "Message Too Large", pos);
+  std::size_t text_end = (lf > pos && bytes_[lf - 1] == '\r') ? lf - 1 : lf;
+  if (ParseResult r = parse_start_line(bytes_.substr(pos, text_end - pos), pos); !r.ok()) return r;
+  pos = lf + 1;
 
-  while (true) {
-    if (pos - start > limits_.max_header_bytes)
-      return ParseResult::fail(513, "Message Too Large", pos);
-    if (pos >= bytes_.size()) {
-      // The bytes ended inside the header section. A datagram's end ends the message (§18.3);
-      // a stream must wait for the empty line.
-      if (stream_) return too_large_or_more(start);
-      if (ParseResult r = finish_header(pos); !r.ok()) return r;
-      break;
-    }
-    line = next_line(pos);
-    if (!line.ended && stream_) return too_large_or_more(start);
-    const std::size_t at = pos;
-    pos = line.next;
-    if (line.text.empty()) {
-      if (!line.ended) continue;  // a lone CR at the very end of a datagram
-      if (ParseResult r = finish_header(at); !r.ok()) return r;
-      break;
-    }
-    if (charset::is_ws(line.text.front())) {
-      // RFC 3261 §7.3.1: a line starting with whitespace continues the previous field.
-      if (!has_pending_) return ParseResult::fail(400, "Malformed Header Line", at);
-      std::string_view rest = trim_right(line.text);
-      std::size_t lead = 0;
-      while (lead < rest.size() && charset::is_ws(rest[lead])) ++lead;
-      if (lead == rest.size()) continue;  // a whitespace-only continuation adds nothing
-      const char* value_end = rest.data() + rest.size();
-      const char* value_begin = pending_.value.empty() ? rest.data() + lead : pending_.value.data();
-      pending_.value = std::string_view(value_begin, static_cast<std::size_t>(value_end - value_begin));
-      continue;
-    }
-    if (ParseResult r = finish_header(at); !r.ok()) return r;
-    // field-name: token, optional whitespace, ':' (§7.3.1, HCOLON).
-    std::string_view text = line.text;
-    std::size_t i = 0;
-    while (i < text.size() && charset::is_token(text[i])) ++i;
-    if (i == 0) return ParseResult::fail(400, "Malformed Header Name", at);
-    std::string_view name = text.substr(0, i);
-    while (i < text.size() && charset::is_ws(text[i])) ++i;
-    if (i == text.size() || text[i] != ':') return ParseResult::fail(400, "Malformed Header Line", at + i);
-    ++i;
-    while (i < text.size() && charset::is_ws(text[i])) ++i;
-    pending_ = {name, trim_right(text.substr(i)), lookup_header(name)};
-    if (pending_.value.empty()) pending_.value = std::string_view(text.data() + text.size(), 0);
-    has_pending_ = true;
-  }
+  if (ParseResult r = parse_headers(pos, start); !r.ok()) return r;
+  if (ParseResult r = read_content_length(); !r.ok()) return r;
   return frame_body(pos, skipped);
 }
 
-ParseResult MessageParser::finish_header(std::size_t at) {
-  if (!has_pending_) return ParseResult::complete(0);
-  has_pending_ = false;
-  if (out_.header_count_ >= limits_.max_headers)
-    return ParseResult::fail(513, "Too Many Header Fields", at);
-  if (pending_.id == HeaderId::kContentLength) {
-    if (ParseResult r = parse_content_length(pending_.value, at); !r.ok()) return r;
+// Reads header lines from `pos` up to and including the empty line that closes them; on
+// success `pos` is where the body starts.
+ParseResult MessageParser::parse_headers(std::size_t& pos, std::size_t start) {
+  const char* base = bytes_.data();
+  const std::size_t size = bytes_.size();
+  bool have_field = false;
+  while (true) {
+    if (pos - start > limits_.max_header_bytes) return ParseResult::fail(513, "Message Too Large", pos);
+    if (pos >= size) {
+      // The bytes ended inside the header section. A datagram's end ends the message (§18.3);
+      // a stream must wait for the empty line.
+      if (stream_) return too_large_or_more(start);
+      pos = size;
+      return ParseResult::complete(0);
+    }
+    const char c = base[pos];
+    if (c == '\n' || (c == '\r' && (pos + 1 == size || base[pos + 1] == '\n'))) {
+      if (c == '\r' && pos + 1 == size && stream_) return too_large_or_more(start);
+      pos = std::min(pos + (c == '\n' ? 1 : 2), size);  // the empty line
+      return ParseResult::complete(0);
+    }
+    const std::size_t lf = line_end(pos);
+    if (lf == size && stream_) return too_large_or_more(start);
+    if (charset::is_ws(c)) {
+      // RFC 3261 §7.3.1: a line starting with whitespace continues the previous field.
+      if (!have_field) return ParseResult::fail(400, "Malformed Header Line", pos);
+      std::size_t first = pos;
+      while (first < lf && charset::is_ws(base[first])) ++first;
+      const std::size_t end = trimmed_end(first, lf);
+      if (end > first) {
+        HeaderField& h = out_.last_header();
+        const char* begin = h.value.empty() ? base + first : h.value.data();
+        h.value = std::string_view(begin, static_cast<std::size_t>(base + end - begin));
+      }
+      pos = lf + 1;
+      continue;
+    }
+    // field-name: token, optional whitespace, ':' (§7.3.1, HCOLON).
+    std::size_t i = pos;
+    while (i < lf && charset::is_token(base[i])) ++i;
+    if (i == pos) return ParseResult::fail(400, "Malformed Header Name", pos);
+    const std::string_view name(base + pos, i - pos);
+    while (i < lf && charset::is_ws(base[i])) ++i;
+    if (i == lf || base[i] != ':') return ParseResult::fail(400, "Malformed Header Line", i);
+    ++i;
+    while (i < lf && charset::is_ws(base[i])) ++i;
+    const std::size_t end = trimmed_end(i, lf);
+    if (out_.header_count_ >= limits_.max_headers)
+      return ParseResult::fail(513, "Too Many Header Fields", pos);
+    out_.add_header({name, std::string_view(base + i, end - i), lookup_header(name)});
+    have_field = true;
+    pos = lf + 1;
   }
-  out_.add_header(pending_);
-  return ParseResult::complete(0);
 }
 
-ParseResult MessageParser::parse_content_length(std::string_view value, std::size_t at) {
-  // Content-Length = 1*DIGIT (§20.14). Framing depends on it, so a bad or second value is
-  // an error here rather than in validation.
-  if (out_.count(HeaderId::kContentLength) != 0)
+ParseResult MessageParser::read_content_length() {
+  // Content-Length = 1*DIGIT (§20.14). Framing depends on it, so a bad or second value is an
+  // error here rather than in validation.
+  const HeaderField* h = out_.find(HeaderId::kContentLength);
+  if (h == nullptr) return ParseResult::complete(0);
+  const auto at = static_cast<std::size_t>(h->name.data() - bytes_.data());
+  if (out_.count(HeaderId::kContentLength) > 1)
     return ParseResult::fail(400, "Multiple Content-Length Headers", at);
+  std::string_view value = h->value;
   if (value.empty()) return ParseResult::fail(400, "Malformed Content-Length", at);
   std::uint64_t n = 0;
   for (char c : value) {

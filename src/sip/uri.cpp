@@ -180,62 +180,74 @@ std::string_view take_port(std::string_view& rest, Uri& out) noexcept {
   return {};
 }
 
-// Consumes host [ ":" port ] from the front of `rest`. The host rules are classify_host's:
+// Advances `i` over characters satisfying `allowed` and valid "%" HEX HEX escapes; false on a
+// malformed escape (RFC 3261 §25.1 "escaped").
+template <class Pred>
+bool skip_escaped(std::string_view s, std::size_t& i, Pred allowed) noexcept {
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) return false;
+      i += 3;
+    } else if (allowed(c)) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  return true;
+}
+
+// Consumes host [ ":" port ] from the front of `rest`. The host rules are scan_host's:
 // hostname labels of alphanum and '-' (no '_', §25.1), a toplabel starting with a letter, so
 // an all-numeric "1.2.3.4.5" is rejected rather than looked up in DNS; IPv4 parts at most 255;
 // IPv6 only in brackets, with RFC 5118 §4.10's extra colon tolerated.
 std::string_view parse_hostport(std::string_view& rest, Uri& out) noexcept {
-  std::size_t end = 0;
-  if (!rest.empty() && rest[0] == '[') {
-    // No ']' inside an IPv6address, so the first one closes the reference.
-    const std::size_t close = rest.find(']');
-    if (close == npos) return kBadHost;
-    end = close + 1;
-  } else {
-    end = std::min(rest.find_first_of(":;?"), rest.size());
-  }
+  const std::size_t end = scan_host(rest, out.host_kind);
+  if (end == 0) return kBadHost;
   out.host = rest.substr(0, end);
-  out.host_kind = classify_host(out.host);
-  if (out.host_kind == HostKind::kNone) return kBadHost;
   rest.remove_prefix(end);
   if (rest.empty() || rest[0] == ';' || rest[0] == '?') return {};
-  if (rest[0] != ':') return kBadHost;  // e.g. "[::1]x"
+  if (rest[0] != ':') return kBadHost;  // e.g. "[::1]x" or "host_name"
   rest.remove_prefix(1);
   return take_port(rest, out);
 }
 
-// uri-parameters = *( ";" pname [ "=" pvalue ] ), pname/pvalue = 1*paramchar. The named
-// parameters of §25.1 (transport, user, ttl, ...) are all also other-params, so the general
-// form is the whole check.
-bool valid_uri_params(std::string_view params) noexcept {
-  return for_each_item(params, ';', [](std::string_view item) {
-    const NameValue nv = split_name_value(item);
-    if (nv.name.empty() || !all_escaped(nv.name, charset::is_param_char)) return false;
-    return !nv.has_value || (!nv.value.empty() && all_escaped(nv.value, charset::is_param_char));
-  });
-}
-
-// headers = "?" hname "=" hvalue *( "&" hname "=" hvalue ); hvalue may be empty.
-bool valid_uri_headers(std::string_view headers) noexcept {
-  return for_each_item(headers, '&', [](std::string_view item) {
-    const NameValue nv = split_name_value(item);
-    return nv.has_value && !nv.name.empty() && all_escaped(nv.name, charset::is_hnv_char) &&
-           all_escaped(nv.value, charset::is_hnv_char);
-  });
-}
-
+// uri-parameters = *( ";" pname [ "=" pvalue ] ) and headers = "?" hname "=" hvalue
+// *( "&" hname "=" hvalue ), read in one pass. `rest` is what follows hostport: empty, or
+// starting with ';' or '?'. The named parameters of §25.1 (transport, user, ttl, ...) are all
+// also other-params, so the general form is the whole check.
 std::string_view parse_params_and_headers(std::string_view rest, Uri& out) noexcept {
+  std::size_t i = 0;
   if (!rest.empty() && rest[0] == ';') {
-    // paramchar has no '?', so the first '?' ends the parameters.
-    const std::size_t q = rest.find('?');
-    out.params = rest.substr(1, q == npos ? npos : q - 1);
-    if (!valid_uri_params(out.params)) return kBadParam;
-    rest.remove_prefix(q == npos ? rest.size() : q);
+    i = 1;
+    while (true) {
+      const std::size_t name_start = i;
+      if (!skip_escaped(rest, i, charset::is_param_char) || i == name_start) return kBadParam;
+      if (i < rest.size() && rest[i] == '=') {
+        const std::size_t value_start = ++i;
+        if (!skip_escaped(rest, i, charset::is_param_char) || i == value_start) return kBadParam;
+      }
+      if (i == rest.size() || rest[i] == '?') break;
+      if (rest[i] != ';') return kBadParam;
+      ++i;
+    }
+    out.params = rest.substr(1, i - 1);
   }
-  if (!rest.empty()) {  // parse_hostport leaves only ';', '?' or nothing
-    out.headers = rest.substr(1);
-    if (!valid_uri_headers(out.headers)) return kBadHeader;
+  if (i == rest.size()) return {};
+  // parse_hostport leaves only ';', '?' or nothing, and the loop above stops only at '?'.
+  const std::size_t headers_start = ++i;
+  while (true) {
+    const std::size_t name_start = i;
+    if (!skip_escaped(rest, i, charset::is_hnv_char) || i == name_start) return kBadHeader;
+    if (i == rest.size() || rest[i] != '=') return kBadHeader;
+    ++i;  // hvalue may be empty
+    if (!skip_escaped(rest, i, charset::is_hnv_char)) return kBadHeader;
+    if (i == rest.size()) break;
+    if (rest[i] != '&') return kBadHeader;
+    ++i;
   }
+  out.headers = rest.substr(headers_start);
   return {};
 }
 
@@ -653,10 +665,17 @@ std::optional<std::string_view> Uri::header(std::string_view name) const noexcep
 std::string_view parse_uri(std::string_view text, Uri& out) noexcept {
   out = Uri{};
   if (text.empty()) return kEmpty;
-  const std::size_t colon = text.find(':');
-  if (colon == npos || !is_scheme(text.substr(0, colon))) return kBadScheme;
+  // "sip:" is by far the most common start: recognise it without a search.
+  std::size_t colon = 3;
+  if (text.size() > 4 && (text[0] | 0x20) == 's' && (text[1] | 0x20) == 'i' && (text[2] | 0x20) == 'p' &&
+      text[3] == ':') {
+    out.scheme = UriScheme::kSip;
+  } else {
+    colon = text.find(':');
+    if (colon == npos || !is_scheme(text.substr(0, colon))) return kBadScheme;
+    out.scheme = classify_scheme(text.substr(0, colon));
+  }
   out.scheme_name = text.substr(0, colon);
-  out.scheme = classify_scheme(out.scheme_name);
   const std::string_view rest = text.substr(colon + 1);
   std::string_view err;
   switch (out.scheme) {

@@ -74,15 +74,10 @@ std::string_view scan_via(Scanner& s, Via& out) noexcept {
   out.transport = s.token();
   if (out.transport.empty() || !s.skip_lws()) return kMalformed;
   // sent-by = host [ COLON port ]
-  if (s.peek() == '[') {
-    out.host = s.span_while([](char c) { return c != ']' && !Scanner::is_lws_char(c) && c != ';'; });
-    if (!s.accept(']')) return kMalformed;
-    out.host = std::string_view(out.host.data(), out.host.size() + 1);
-  } else {
-    out.host = s.span_while([](char c) { return charset::is_alnum(c) || c == '-' || c == '.'; });
-  }
-  out.host_kind = classify_host(out.host);
-  if (out.host_kind == HostKind::kNone) return kMalformed;
+  const std::size_t host_len = scan_host(s.rest(), out.host_kind);
+  if (host_len == 0) return kMalformed;
+  out.host = s.rest().substr(0, host_len);
+  s.set_pos(s.pos() + host_len);
   if (s.accept_separator(':')) {
     out.has_port = true;
     if (!parse_port(s.span_while(charset::is_digit), out.port)) return kMalformed;

@@ -240,6 +240,19 @@ TEST(Host, ParsePortAcceptsZeroTo65535) {
   EXPECT_EQ(port, 5060);
 }
 
+// port = 1*DIGIT (RFC 3261 §25.1): any number of leading zeros.
+TEST(Host, ParsePortAllowsLeadingZerosBeyondFiveDigits) {
+  std::uint16_t port = 1;
+  EXPECT_TRUE(parse_port("000005060", port));
+  EXPECT_EQ(port, 5060);
+  EXPECT_TRUE(parse_port("0000000000000000000000000000065535", port));
+  EXPECT_EQ(port, 65535);
+  EXPECT_TRUE(parse_port("000000", port));
+  EXPECT_EQ(port, 0);
+  EXPECT_FALSE(parse_port("0000065536", port));
+  EXPECT_FALSE(parse_port("99999999999999999999999", port));
+}
+
 TEST(Host, ParsePortRejectsOutOfRangeAndNonDigits) {
   std::uint16_t port = 7;
   for (std::string_view bad : {"", "65536", "99999", "100000", "-1", "+1", "50 60", "5060a", "0x10"}) {

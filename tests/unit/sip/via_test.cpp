@@ -63,6 +63,8 @@ TEST(Via, PortBounds) {
   EXPECT_EQ(v.port, 0);
   ASSERT_EQ(parse_via("SIP/2.0/UDP h:65535", v), "");
   EXPECT_EQ(v.port, 65535);
+  ASSERT_EQ(parse_via("SIP/2.0/UDP h:0005060", v), "");  // port = 1*DIGIT
+  EXPECT_EQ(v.port, 5060);
   EXPECT_EQ(parse_via("SIP/2.0/UDP h:65536", v), kMalformed);
   EXPECT_EQ(parse_via("SIP/2.0/UDP h:", v), kMalformed);
   EXPECT_EQ(parse_via("SIP/2.0/UDP h:;branch=z9hG4bK1", v), kMalformed);
