@@ -19,13 +19,14 @@ std::string_view parse_media_type(std::string_view text, MediaType& out) noexcep
 }
 
 bool MediaType::matches(std::string_view type_slash_subtype) const noexcept {
-  std::size_t slash = type_slash_subtype.find('/');
-  if (slash == std::string_view::npos) return false;
-  std::string_view t = type_slash_subtype.substr(0, slash);
-  std::string_view st = type_slash_subtype.substr(slash + 1);
-  if (type == "*") return subtype == "*";
-  if (!charset::iequals(type, t)) return false;
-  return subtype == "*" || charset::iequals(subtype, st);
+  if (type == "*") return subtype == "*" && type_slash_subtype.find('/') != std::string_view::npos;
+  // type and subtype are tokens, which never hold '/', so the pattern must continue with '/'
+  // right after a type of the same length.
+  const std::size_t n = type.size();
+  if (type_slash_subtype.size() <= n || type_slash_subtype[n] != '/' ||
+      !charset::iequals(type, type_slash_subtype.substr(0, n)))
+    return false;
+  return subtype == "*" || charset::iequals(subtype, type_slash_subtype.substr(n + 1));
 }
 
 }  // namespace trapezoid::sip

@@ -64,9 +64,16 @@ std::string_view scan_route(Scanner& s, NameAddr& a) {
   return {};
 }
 
+// What the syntax checks parse and the role checks use again.
+struct Facts {
+  CSeq cseq;
+  MediaType content_type;  // empty type when there is no Content-Type
+  int max_forwards = -1;   // -1 when absent
+};
+
 // Checks the header fields both requests and responses need (§8.1.1, §20): presence, no
 // repeats of single-value fields, and the syntax of each typed field.
-Verdict check_common(const Message& msg, CSeq& cseq) {
+Verdict check_common(const Message& msg, Facts& facts) {
   for (HeaderId id : {HeaderId::kVia, HeaderId::kFrom, HeaderId::kTo, HeaderId::kCallId, HeaderId::kCSeq})
     if (msg.count(id) == 0) return missing(id);
   if (HeaderId id = msg.repeated_single_header(); id != HeaderId::kUnknown) return multiple(id);
@@ -79,21 +86,17 @@ Verdict check_common(const Message& msg, CSeq& cseq) {
     if (!parse_name_addr(msg.find(id)->value, a).empty()) return malformed(id);
   }
   if (!valid_call_id(msg.find(HeaderId::kCallId)->value)) return malformed(HeaderId::kCallId);
-  if (!parse_cseq(msg.find(HeaderId::kCSeq)->value, cseq).empty()) return malformed(HeaderId::kCSeq);
+  if (!parse_cseq(msg.find(HeaderId::kCSeq)->value, facts.cseq).empty()) return malformed(HeaderId::kCSeq);
 
-  if (const HeaderField* h = msg.find(HeaderId::kMaxForwards)) {
-    int mf = 0;
-    if (!parse_max_forwards(h->value, mf)) return malformed(HeaderId::kMaxForwards);
-  }
+  if (const HeaderField* h = msg.find(HeaderId::kMaxForwards); h != nullptr && !parse_max_forwards(h->value, facts.max_forwards))
+    return malformed(HeaderId::kMaxForwards);
   for (HeaderId id : {HeaderId::kExpires, HeaderId::kMinExpires}) {
     std::uint32_t secs = 0;
     if (const HeaderField* h = msg.find(id); h != nullptr && !parse_delta_seconds(h->value, secs))
       return malformed(id);
   }
-  if (const HeaderField* h = msg.find(HeaderId::kContentType)) {
-    MediaType t;
-    if (!parse_media_type(h->value, t).empty()) return malformed(HeaderId::kContentType);
-  }
+  if (const HeaderField* h = msg.find(HeaderId::kContentType); h != nullptr && !parse_media_type(h->value, facts.content_type).empty())
+    return malformed(HeaderId::kContentType);
   bool star = false;
   std::size_t contacts = 0;
   bool contacts_ok = for_each_scanned<Contact>(msg, HeaderId::kContact, scan_contact, [&](const Contact& c) {
@@ -119,10 +122,10 @@ std::string_view first_unsupported(const Message& msg, HeaderId id,
   return found;
 }
 
-Verdict check_uas(const Message& msg, const CSeq& cseq, const ValidationPolicy& policy) {
+Verdict check_uas(const Message& msg, const Facts& facts, const ValidationPolicy& policy) {
   // §8.2.1: a method the UAS does not know at all is 501.
   if (msg.method() == Method::kUnknown) return {501, "Not Implemented", {}};
-  if (cseq.method_name != msg.method_name()) return {400, "CSeq Method Mismatch", {}};
+  if (facts.cseq.method_name != msg.method_name()) return {400, "CSeq Method Mismatch", {}};
   const bool ack_or_cancel = msg.method() == Method::kAck || msg.method() == Method::kCancel;
   // §8.2.2.3: unknown Require option tags get 420, except on ACK and CANCEL.
   if (!ack_or_cancel) {
@@ -132,13 +135,10 @@ Verdict check_uas(const Message& msg, const CSeq& cseq, const ValidationPolicy& 
   }
   // §8.2.3: a body of a type the UAS does not understand is 415.
   if (!msg.body().empty() && !policy.accepted_content_types.empty() && !ack_or_cancel) {
-    MediaType t;
-    const HeaderField* ct = msg.find(HeaderId::kContentType);
-    if (ct == nullptr) return {400, "Missing Content-Type", {}};
-    (void)parse_media_type(ct->value, t);
+    if (facts.content_type.type.empty()) return {400, "Missing Content-Type", {}};
     bool accepted = false;
     for (std::string_view a : policy.accepted_content_types) {
-      accepted = t.matches(a);
+      accepted = facts.content_type.matches(a);
       if (accepted) break;
     }
     if (!accepted) return {415, "Unsupported Media Type", {}};
@@ -160,8 +160,8 @@ Verdict check_uas(const Message& msg, const CSeq& cseq, const ValidationPolicy& 
   return {};
 }
 
-Verdict check_registrar(const Message& msg, const CSeq& cseq, const ValidationPolicy& policy) {
-  if (Verdict v = check_uas(msg, cseq, policy); !v.ok() || msg.method() != Method::kRegister) return v;
+Verdict check_registrar(const Message& msg, const Facts& facts, const ValidationPolicy& policy) {
+  if (Verdict v = check_uas(msg, facts, policy); !v.ok() || msg.method() != Method::kRegister) return v;
   // §10.3 step 5 and RFC 4475 §3.3.4: the address-of-record must be a SIP or SIPS URI.
   NameAddr to;
   (void)parse_name_addr(msg.find(HeaderId::kTo)->value, to);
@@ -181,13 +181,10 @@ Verdict check_registrar(const Message& msg, const CSeq& cseq, const ValidationPo
   return {};
 }
 
-Verdict check_proxy(const Message& msg, const CSeq& cseq, const ValidationPolicy& policy) {
-  if (cseq.method_name != msg.method_name()) return {400, "CSeq Method Mismatch", {}};
+Verdict check_proxy(const Message& msg, const Facts& facts, const ValidationPolicy& policy) {
+  if (facts.cseq.method_name != msg.method_name()) return {400, "CSeq Method Mismatch", {}};
   // §16.3 step 3: Max-Forwards 0 stops the request here.
-  if (const HeaderField* h = msg.find(HeaderId::kMaxForwards)) {
-    int mf = 0;
-    if (parse_max_forwards(h->value, mf) && mf == 0) return {483, "Too Many Hops", {}};
-  }
+  if (facts.max_forwards == 0) return {483, "Too Many Hops", {}};
   // §16.3 step 5: Proxy-Require.
   if (std::string_view tag = first_unsupported(msg, HeaderId::kProxyRequire, policy.supported_extensions);
       !tag.empty())
@@ -204,7 +201,7 @@ std::span<const std::string_view> ValidationPolicy::default_accepted_types() noe
 namespace {
 
 // validate_syntax, keeping the parsed Request-URI and CSeq for the role checks.
-Verdict check_request_syntax(const Message& msg, Uri& ruri, CSeq& cseq) {
+Verdict check_request_syntax(const Message& msg, Uri& ruri, Facts& facts) {
   if (!msg.is_request()) return {400, "Not A Request", {}};
   // §8.2 and §16.3 step 1: the version first (505), then syntax (400). The version is the
   // literal "SIP/2.0" (§7.1), so "SIP/02.00" is another version.
@@ -213,27 +210,27 @@ Verdict check_request_syntax(const Message& msg, Uri& ruri, CSeq& cseq) {
   // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11 lets a
   // receiver reject them with 400).
   if (ruri.is_sip_or_sips() && !ruri.headers.empty()) return {400, "Headers Not Allowed In Request-URI", {}};
-  return check_common(msg, cseq);
+  return check_common(msg, facts);
 }
 
 }  // namespace
 
 Verdict validate_syntax(const Message& msg) {
   Uri ruri;
-  CSeq cseq;
-  return check_request_syntax(msg, ruri, cseq);
+  Facts facts;
+  return check_request_syntax(msg, ruri, facts);
 }
 
 Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
   Uri ruri;
-  CSeq cseq;
-  if (Verdict v = check_request_syntax(msg, ruri, cseq); !v.ok()) return v;
+  Facts facts;
+  if (Verdict v = check_request_syntax(msg, ruri, facts); !v.ok()) return v;
   // §8.2.2.1 and §16.3 step 2: a scheme the element cannot handle is 416.
   if (ruri.scheme == UriScheme::kOther) return {416, "Unsupported URI Scheme", {}};
   switch (policy.role) {
-    case Role::kUas: return check_uas(msg, cseq, policy);
-    case Role::kRegistrar: return check_registrar(msg, cseq, policy);
-    case Role::kProxy: return check_proxy(msg, cseq, policy);
+    case Role::kUas: return check_uas(msg, facts, policy);
+    case Role::kRegistrar: return check_registrar(msg, facts, policy);
+    case Role::kProxy: return check_proxy(msg, facts, policy);
   }
   return {};
 }
@@ -241,8 +238,8 @@ Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
 Verdict validate_response(const Message& msg) {
   if (!msg.is_response()) return {400, "Not A Response", {}};
   if (!is_sip_2_0(msg)) return {400, "Version Not Supported", {}};
-  CSeq cseq;
-  return check_common(msg, cseq);
+  Facts facts;
+  return check_common(msg, facts);
 }
 
 }  // namespace trapezoid::sip

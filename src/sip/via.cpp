@@ -67,10 +67,17 @@ std::string_view scan_via(Scanner& s, Via& out) noexcept {
   out = Via{};
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport
   s.skip_lws();
-  out.protocol_name = s.token();
-  if (out.protocol_name.empty() || !s.accept_separator('/')) return kMalformed;
-  out.protocol_version = s.token();
-  if (out.protocol_version.empty() || !s.accept_separator('/')) return kMalformed;
+  if (s.rest().starts_with("SIP/2.0/")) {
+    // Nearly every Via is written this way: no need for the general separators.
+    out.protocol_name = s.rest().substr(0, 3);
+    out.protocol_version = s.rest().substr(4, 3);
+    s.set_pos(s.pos() + 8);
+  } else {
+    out.protocol_name = s.token();
+    if (out.protocol_name.empty() || !s.accept_separator('/')) return kMalformed;
+    out.protocol_version = s.token();
+    if (out.protocol_version.empty() || !s.accept_separator('/')) return kMalformed;
+  }
   out.transport = s.token();
   if (out.transport.empty() || !s.skip_lws()) return kMalformed;
   // sent-by = host [ COLON port ]
