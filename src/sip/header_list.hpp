@@ -23,8 +23,8 @@ bool for_each_list_element(std::string_view value, F&& f) {
     if (i < value.size()) {
       char c = value[i];
       if (in_quote) {
-        // quoted-pair = "\" CHAR (RFC 3261 §25.1): a '\' that ends the value escapes nothing,
-        // so skip only when a character follows; the open quote is then reported below.
+        // A quoted-pair needs a character after its '\' (RFC 3261 §25.1): a '\' that ends the
+        // value escapes nothing, and the quote it leaves open is reported below.
         if (c == '\\' && i + 1 < value.size()) ++i;
         else if (c == '"') in_quote = false;
         continue;

@@ -5,6 +5,7 @@
 
 #include "sip/charset.hpp"
 #include "sip/media_type.hpp"
+#include "sip/serializer.hpp"
 
 namespace trapezoid::sip {
 namespace {
@@ -34,15 +35,6 @@ std::string_view trim_ws(std::string_view s) noexcept {
   return s;
 }
 
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.push_back(':');
-  if (!value.empty()) {
-    out.push_back(' ');
-    out.append(value);
-  }
-  out.append(kCrlf);
-}
 
 struct StatusReason {
   int status;

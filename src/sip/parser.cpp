@@ -72,7 +72,10 @@ std::size_t MessageParser::trimmed_end(std::size_t from, std::size_t lf) const n
 }
 
 ParseResult MessageParser::too_large_or_more(std::size_t start) const {
-  if (bytes_.size() - start > limits_.max_header_bytes)
+  // The header section may take max_header_bytes before its closing empty line, as a whole
+  // message is judged; so bytes past that and the CRLF are too many whatever comes next, and
+  // fewer may still complete (the verdict must not depend on where a stream was split).
+  if (bytes_.size() - start > limits_.max_header_bytes + 2)
     return ParseResult::fail(513, "Message Too Large", start + limits_.max_header_bytes);
   return ParseResult::need_more();
 }

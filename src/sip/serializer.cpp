@@ -26,15 +26,6 @@ std::size_t field_size(std::string_view name, std::string_view value) {
   return name.size() + 1 + (value.empty() ? 0 : 1 + value.size()) + kCrlf.size();
 }
 
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.push_back(':');
-  if (!value.empty()) {
-    out.push_back(' ');
-    out.append(value);
-  }
-  out.append(kCrlf);
-}
 
 std::size_t start_line_size(const Message& msg) {
   if (msg.is_request())
@@ -66,6 +57,16 @@ void append_start_line(const Message& msg, std::string& out) {
 }
 
 }  // namespace
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.push_back(':');
+  if (!value.empty()) {
+    out.push_back(' ');
+    out.append(value);
+  }
+  out.append(kCrlf);
+}
 
 std::size_t serialized_size(const Message& msg, const SerializeOptions& options) {
   std::size_t n = start_line_size(msg);

@@ -37,6 +37,9 @@ struct SerializeOptions {
 // or write several messages back to back.
 void serialize_to(const Message& msg, std::string& out, const SerializeOptions& options = {});
 
+// Appends one header field as "Name: value" CRLF ("Name:" CRLF for an empty value).
+void append_field(std::string& out, std::string_view name, std::string_view value);
+
 // The exact number of bytes serialize() produces for these options.
 [[nodiscard]] std::size_t serialized_size(const Message& msg, const SerializeOptions& options = {});
 

@@ -226,6 +226,54 @@ TEST(Host, ThreeColonToleranceHandlesLongInput) {
   EXPECT_EQ(classify_host(long_addr), HostKind::kNone);
 }
 
+// --- scan_host -------------------------------------------------------------------------------
+
+// On a string that is exactly one host, scanning it agrees with classify_host.
+TEST(Host, ScanHostAgreesWithClassifyHostOnWholeHosts) {
+  const std::string l63 = "a" + std::string(61, 'b') + "c";
+  const std::string l64 = l63 + "d";
+  for (const std::string& h :
+       {std::string("atlanta.com"), std::string("atlanta.com."), std::string("a"), std::string("1a.example.com"),
+        std::string("0.0.0.0"), std::string("255.255.255.255"), std::string("01.2.3.4"), std::string("[::1]"),
+        std::string("[2001:db8::10]"), std::string("[2001:db8:::192.0.2.1]"), std::string("256.1.1.1"),
+        std::string("1.2.3"), std::string("1.2.3.4."), std::string("0001.2.3.4"), std::string("12345"),
+        std::string("a..b"), std::string("-a.com"), std::string("a-.com"), std::string("a.-b"), std::string("."),
+        std::string("a.."), std::string("example.1com"), std::string("1.2.3.4a"), std::string("[]"),
+        std::string("[:::]"), l63 + ".com", l64 + ".com", "www." + l63 + ".", "www." + l64 + "."}) {
+    HostKind kind = HostKind::kIPv4;
+    const std::size_t n = scan_host(h, kind);
+    const HostKind expected = classify_host(h);
+    EXPECT_EQ(kind, expected) << h;
+    EXPECT_EQ(n, expected == HostKind::kNone ? 0u : h.size()) << h;
+  }
+}
+
+TEST(Host, ScanHostStopsAtTheFirstCharacterAfterTheHost) {
+  struct Case {
+    std::string_view text;
+    std::size_t length;
+    HostKind kind;
+  };
+  for (const Case& c : {Case{"atlanta.com:5060", 11, HostKind::kHostname},
+                        Case{"192.0.2.1;branch=z9hG4bK1", 9, HostKind::kIPv4},
+                        Case{"[2001:db8::9:1]:5060", 15, HostKind::kIPv6},
+                        Case{"host.example.com ;x", 16, HostKind::kHostname},
+                        Case{"a.b.:5060", 4, HostKind::kHostname}, Case{"h,next", 1, HostKind::kHostname}}) {
+    HostKind kind = HostKind::kNone;
+    EXPECT_EQ(scan_host(c.text, kind), c.length) << c.text;
+    EXPECT_EQ(kind, c.kind) << c.text;
+  }
+}
+
+TEST(Host, ScanHostFindsNoHost) {
+  for (std::string_view bad : {"", ":5060", ";branch", "[::1", "[::1;x]", "-a", "256.1.1.1:5060", "1.2.3:5060",
+                               "[1:2:3:4:5:6:7:8:9]"}) {
+    HostKind kind = HostKind::kIPv4;
+    EXPECT_EQ(scan_host(bad, kind), 0u) << '"' << bad << '"';
+    EXPECT_EQ(kind, HostKind::kNone) << '"' << bad << '"';
+  }
+}
+
 // --- Ports -------------------------------------------------------------------------------------
 
 TEST(Host, ParsePortAcceptsZeroTo65535) {

@@ -170,6 +170,51 @@ TEST(Params, ScanAcceptsQuotedValuesWithSeparatorsInside) {
   EXPECT_EQ(Params{r.raw}.get("text"), R"("a;b,c=d")");
 }
 
+TEST(Params, ScanReportsEachParameterToTheCallbackInOrder) {
+  Scanner s(R"(;tag=1 ; lr;text="a;b";q = 0.5 , next)");
+  Params p;
+  std::vector<Param> seen;
+  ASSERT_TRUE(scan_params(s, p, [&](const Param& param) {
+    seen.push_back(param);
+    return true;
+  }));
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0].name, "tag");
+  EXPECT_EQ(seen[0].value, "1");
+  EXPECT_TRUE(seen[0].has_value);
+  EXPECT_EQ(seen[1].name, "lr");
+  EXPECT_FALSE(seen[1].has_value);
+  EXPECT_EQ(seen[1].value, "");
+  EXPECT_EQ(seen[2].value, R"("a;b")");
+  EXPECT_EQ(seen[3].name, "q");
+  EXPECT_EQ(seen[3].value, "0.5");
+  EXPECT_EQ(p.raw(), R"(tag=1 ; lr;text="a;b";q = 0.5)");
+  EXPECT_EQ(s.rest(), " , next");
+}
+
+TEST(Params, ScanFailsWhenTheCallbackRefuses) {
+  Scanner s(";a=1;b=2;c=3");
+  Params p{"stale"};
+  int calls = 0;
+  EXPECT_FALSE(scan_params(s, p, [&](const Param& param) {
+    ++calls;
+    return param.name != "b";
+  }));
+  EXPECT_EQ(calls, 2);
+  EXPECT_TRUE(p.empty());
+}
+
+TEST(Params, ScanDoesNotCallBackForAMalformedParameter) {
+  Scanner s(";a=1;;b=2");
+  Params p;
+  std::vector<std::string> seen;
+  EXPECT_FALSE(scan_params(s, p, [&](const Param& param) {
+    seen.emplace_back(param.name);
+    return true;
+  }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"a"}));
+}
+
 TEST(Params, NextReadsOneParameterAndItsTrailingSemicolon) {
   Scanner s("a=1 ; b");
   Param p;

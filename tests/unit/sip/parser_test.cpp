@@ -208,5 +208,25 @@ TEST(StreamParser, EndlessHeaderIsRefused) {
   EXPECT_EQ(parse_stream(many, m).error.status, 513);
 }
 
+TEST(StreamParser, VerdictDoesNotDependOnWhereTheStreamWasSplit) {
+  // A header section of exactly max_header_bytes before its empty line is accepted whole, so
+  // it must not be refused while its closing CRLF is still arriving.
+  ParserLimits limits;
+  limits.max_header_bytes = 128;
+  std::string head = "OPTIONS sip:a@example.com SIP/2.0\r\nContent-Length: 0\r\nX-Pad: ";
+  head += std::string(limits.max_header_bytes - head.size() - 2, 'p') + "\r\n";
+  ASSERT_EQ(head.size(), limits.max_header_bytes);
+  const std::string whole = head + "\r\n";
+  Message m;
+  ParseResult r = parse_stream(whole, m, limits);
+  ASSERT_TRUE(r.ok()) << r.error.reason;
+  for (std::size_t cut = 1; cut < whole.size(); ++cut)
+    EXPECT_TRUE(parse_stream(std::string_view(whole).substr(0, cut), m, limits).incomplete()) << cut;
+  // One byte more in the header section is too many, split or not.
+  const std::string over = head + "X: 1\r\n\r\n";
+  EXPECT_EQ(parse_stream(over, m, limits).error.status, 513);
+  EXPECT_EQ(parse_stream(std::string_view(over).substr(0, over.size() - 1), m, limits).error.status, 513);
+}
+
 }  // namespace
 }  // namespace trapezoid::sip

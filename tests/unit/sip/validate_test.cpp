@@ -214,6 +214,29 @@ TEST(Validate, AcceptsDisplayNameWithoutSpaceBeforeBracket) {
   EXPECT_OK(syntax(Msg::request("OPTIONS").set("From", "caller<sip:caller@example.com>;tag=323")));
 }
 
+// RFC 4475 §3.1.1.2 (intmeth): the widest character sets the grammar allows, including NUL,
+// BEL and DEL as quoted-pairs in a display name. The UAS does not know the method (501), but the
+// message is well formed.
+TEST(Validate, AcceptsTheWholeCharacterSetOfTheGrammar) {
+  const std::string method = "!interesting-Method0123456789_*+`.%indeed'~";
+  Msg m = Msg::request(method,
+                       "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too."
+                       "(doesn't-it)@example.com");
+  m.set("Via", "SIP/2.0/TCP host1.example.com;branch=z9hG4bK-.!%66*_+`'~")
+      .set("To", std::string("\"BEL:\\\x07 NUL:\\") + '\0' +
+                     " DEL:\\\x7F\" <sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*@example.com>")
+      .set("From",
+           "token1~` token2'+_ token3*%!.- <sip:mundane@example.com>;fromParam''~+*_!.-%="
+           "\"\xD1\x80\xD0\xB0\xD0\xB1\xD0\xBE\xD1\x82\xD0\xB0\xD1\x8E\xD1\x89\xD0\xB8\xD0\xB9\";"
+           "tag=_token~1'+`*%!-.")
+      .set("Call-ID", "intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{")
+      .set("Max-Forwards", "255")
+      .add("extensionHeader-!.%*+_`'~", "\xEF\xBB\xBF\xE5\xA4\xA7\xE5\x81\x9C\xE9\x9B\xBB");
+  EXPECT_OK(syntax(m));
+  EXPECT_VERDICT(request(m), 501, "Not Implemented");
+  EXPECT_OK(request(m, policy_for(Role::kProxy)));
+}
+
 // RFC 2543-era requests (RFC 4475 §3.4.1 inv2543): no branch, no From tag, no Max-Forwards.
 TEST(Validate, AcceptsRfc2543StyleRequests) {
   Msg m = Msg::request();
