@@ -2,9 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sip/auth_header.hpp"
 #include "sip/contact.hpp"
 #include "sip/cseq.hpp"
 #include "sip/delta_seconds.hpp"
+#include "sip/event_header.hpp"
 #include "sip/header_list.hpp"
 #include "sip/media_type.hpp"
 #include "sip/name_addr.hpp"
@@ -69,6 +71,15 @@ Json via_json(std::string_view text) {
   if (!v.maddr.empty()) out["maddr"] = str(v.maddr);
   if (v.ttl >= 0) out["ttl"] = v.ttl;
   if (!v.params.empty()) out["params"] = params_json(v.params);
+  return out;
+}
+
+Json auth_json(const sip::AuthValue& v) {
+  Json out = {{"scheme", str(v.scheme)}};
+  if (!v.token68.empty()) out["token68"] = str(v.token68);
+  Json params = Json::object();
+  for (const sip::AuthParam& p : v.params()) params[str(p.name)] = p.text();
+  if (!params.empty()) out["params"] = std::move(params);
   return out;
 }
 
@@ -144,6 +155,35 @@ Json typed_json(const sip::HeaderField& h) {
     case HeaderId::kProxyRequire:
     case HeaderId::kAllow:
       return list_json(h.value, [](std::string_view e) -> Json { return str(e); });
+    case HeaderId::kWwwAuthenticate:
+    case HeaderId::kProxyAuthenticate: {
+      sip::Challenge c;
+      if (std::string_view err = sip::parse_challenge(h.value, c, h.id); !err.empty()) return {{"error", str(err)}};
+      return auth_json(c);
+    }
+    case HeaderId::kAuthorization:
+    case HeaderId::kProxyAuthorization: {
+      sip::Credentials c;
+      if (std::string_view err = sip::parse_credentials(h.value, c, h.id); !err.empty()) return {{"error", str(err)}};
+      return auth_json(c);
+    }
+    case HeaderId::kEvent: {
+      sip::Event e;
+      if (std::string_view err = sip::parse_event(h.value, e); !err.empty()) return {{"error", str(err)}};
+      Json out = {{"package", str(e.package)}};
+      if (!e.templates.empty()) out["templates"] = str(e.templates);
+      if (e.id) out["id"] = str(*e.id);
+      return out;
+    }
+    case HeaderId::kSubscriptionState: {
+      sip::SubscriptionState st;
+      if (std::string_view err = sip::parse_subscription_state(h.value, st); !err.empty()) return {{"error", str(err)}};
+      Json out = {{"state", str(st.state_name)}};
+      if (!st.reason.empty()) out["reason"] = str(st.reason);
+      if (st.expires) out["expires"] = *st.expires;
+      if (st.retry_after) out["retry_after"] = *st.retry_after;
+      return out;
+    }
     default: return nullptr;
   }
 }
