@@ -4,6 +4,7 @@
 
 #include "sip/charset.hpp"
 #include "sip/find_byte.hpp"
+#include "sip/lws.hpp"
 
 namespace trapezoid::sip {
 namespace {
@@ -80,15 +81,6 @@ std::string_view parse_name_addr(std::string_view text, NameAddr& out, AddrForm 
   return s.done() ? std::string_view{} : kMalformed;
 }
 
-std::string unquote(std::string_view quoted) {
-  if (quoted.size() < 2 || quoted.front() != '"' || quoted.back() != '"') return std::string(quoted);
-  std::string out;
-  out.reserve(quoted.size() - 2);
-  for (std::size_t i = 1; i + 1 < quoted.size(); ++i) {
-    if (quoted[i] == '\\' && i + 2 < quoted.size()) ++i;
-    out.push_back(quoted[i]);
-  }
-  return out;
-}
+std::string unquote(std::string_view quoted) { return lws::unquote(quoted); }
 
 }  // namespace trapezoid::sip

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "sip/charset.hpp"
+#include "sip/lws.hpp"
 
 namespace trapezoid::sip {
 
@@ -59,30 +60,10 @@ class Scanner {
   // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
   constexpr std::string_view token() noexcept { return span_while(charset::is_token); }
 
-  // quoted-string = SWS DQUOTE *(qdtext / quoted-pair) DQUOTE. Returns the string with its
-  // quotes; empty (and the cursor unchanged) if there is none or it is unterminated.
-  constexpr std::string_view quoted_string() noexcept {
-    if (peek() != '"') return {};
-    std::size_t start = pos_;
-    std::size_t i = pos_ + 1;
-    while (i < text_.size()) {
-      char c = text_[i];
-      if (c == '"') {
-        pos_ = i + 1;
-        return text_.substr(start, pos_ - start);
-      }
-      if (c == '\\') {
-        // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
-        if (i + 1 >= text_.size()) return {};
-        char q = text_[i + 1];
-        if (q == '\r' || q == '\n' || static_cast<unsigned char>(q) > 0x7f) return {};
-        i += 2;
-        continue;
-      }
-      i += 1;  // qdtext: LWS, %x21, %x23-5B, %x5D-7E, UTF8-NONASCII
-    }
-    return {};
-  }
+  // quoted-string = SWS DQUOTE *(qdtext / quoted-pair) DQUOTE (lws.hpp has the rules). Returns
+  // the string with its quotes; empty (and the cursor unchanged) if there is none or it is
+  // unterminated or malformed.
+  constexpr std::string_view quoted_string() noexcept { return lws::parse_quoted_string(text_, pos_); }
 
   // gen-value = token / host / quoted-string (§25.1). host is covered by a wider character
   // set: IPv6 references bring ':' '[' ']'.
