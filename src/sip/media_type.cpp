@@ -29,4 +29,14 @@ bool MediaType::matches(std::string_view type_slash_subtype) const noexcept {
   return subtype == "*" || charset::iequals(subtype, type_slash_subtype.substr(n + 1));
 }
 
+bool MediaType::in_range(std::string_view range) const noexcept {
+  if (is_wildcard()) return false;
+  const std::size_t slash = range.find('/');
+  if (slash == std::string_view::npos) return false;
+  const std::string_view range_type = range.substr(0, slash);
+  const std::string_view range_subtype = range.substr(slash + 1);
+  if (range_type == "*") return range_subtype == "*";
+  return charset::iequals(range_type, type) && (range_subtype == "*" || charset::iequals(range_subtype, subtype));
+}
+
 }  // namespace trapezoid::sip

@@ -17,6 +17,10 @@ struct MediaType {
 
   // Case-insensitive match of "type/subtype" against this type or range ("*/*", "text/*").
   [[nodiscard]] bool matches(std::string_view type_slash_subtype) const noexcept;
+  // The other way round: whether this (concrete) type lies in `range` ("application/sdp",
+  // "text/*", "*/*"). A type that is itself a wildcard lies in no range.
+  [[nodiscard]] bool in_range(std::string_view range) const noexcept;
+  [[nodiscard]] bool is_wildcard() const noexcept { return type == "*" || subtype == "*"; }
 };
 
 // Returns "" on success, else "Malformed Content-Type".

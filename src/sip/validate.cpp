@@ -104,6 +104,11 @@ Verdict check_common(const Message& msg, Facts& facts) {
     ++contacts;
   });
   if (!contacts_ok || (star && contacts > 1)) return malformed(HeaderId::kContact);
+  // option-tag and Method lists (§20.5, §20.29, §20.32, §20.37, §20.40): tokens, no empty
+  // elements, so that a malformed Require cannot hide the tag it demands.
+  for (HeaderId id : {HeaderId::kRequire, HeaderId::kProxyRequire, HeaderId::kSupported, HeaderId::kUnsupported,
+                      HeaderId::kAllow})
+    if (!all_elements(msg, id, [](std::string_view tag) { return charset::all_token(tag); })) return malformed(id);
   for (HeaderId id : {HeaderId::kRoute, HeaderId::kRecordRoute, HeaderId::kPath})
     if (!for_each_scanned<NameAddr>(msg, id, scan_route, [](const NameAddr&) {})) return malformed(id);
   return {};
@@ -138,7 +143,7 @@ Verdict check_uas(const Message& msg, const Facts& facts, const ValidationPolicy
     if (facts.content_type.type.empty()) return {400, "Missing Content-Type", {}};
     bool accepted = false;
     for (std::string_view a : policy.accepted_content_types) {
-      accepted = facts.content_type.matches(a);
+      accepted = facts.content_type.in_range(a);
       if (accepted) break;
     }
     if (!accepted) return {415, "Unsupported Media Type", {}};
@@ -152,7 +157,11 @@ Verdict check_uas(const Message& msg, const Facts& facts, const ValidationPolicy
     bool acceptable = false;
     (void)for_each_element(msg, HeaderId::kAccept, [&](std::string_view e) {
       MediaType range;
-      if (parse_media_type(e, range).empty() && range.matches(policy.answer_content_type)) acceptable = true;
+      if (!parse_media_type(e, range).empty() || !range.matches(policy.answer_content_type)) return true;
+      // RFC 2616 §14.1, which §20.1 follows: a range with q=0 is "not acceptable".
+      int q = 1000;
+      if (auto qv = range.params.get("q"); qv && !parse_qvalue(*qv, q)) q = 1000;
+      acceptable = q > 0;
       return !acceptable;
     });
     if (!acceptable) return {406, "Not Acceptable", {}};
