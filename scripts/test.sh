@@ -17,8 +17,30 @@ echo "== Release build (gcc)"
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DTRAPEZOID_SHARED_DIR="$TRAPEZOID_SHARED_DIR" >/dev/null
 cmake --build build/release -j "$JOBS"
+# Totals over both builds, printed as the closing line.
+PASSED=0
+FAILED=0
+run_ctest() {
+  local log
+  log=$(mktemp)
+  local status=0
+  ctest --test-dir "$1" --output-on-failure -j "$JOBS" 2>&1 | tee "$log" || status=$?
+  local line total failed
+  line=$(grep -E '[0-9]+ tests failed out of [0-9]+' "$log" | tail -1 || true)
+  rm -f "$log"
+  if [ -z "$line" ]; then
+    echo "ctest in $1 printed no summary" >&2
+    return 1
+  fi
+  failed=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+  total=$(echo "$line" | sed -E 's/.* tests failed out of ([0-9]+).*/\1/')
+  PASSED=$((PASSED + total - failed))
+  FAILED=$((FAILED + failed))
+  return $status
+}
+
 echo "== Release tests"
-ctest --test-dir build/release --output-on-failure -j "$JOBS"
+run_ctest build/release
 
 echo "== ASan+UBSan build (clang, with fuzz targets)"
 cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -27,8 +49,11 @@ cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTRAPEZOID_SHARED_DIR="$TRAPEZOID_SHARED_DIR" >/dev/null
 cmake --build build/sanitize -j "$JOBS"
 echo "== Sanitized tests"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build/sanitize --output-on-failure -j "$JOBS"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_ctest build/sanitize
+unset ASAN_OPTIONS UBSAN_OPTIONS
 
 echo "== Fuzzing (bounded)"
 scripts/fuzz.sh build/sanitize
+
+echo "tests: $PASSED passed, $FAILED failed"
