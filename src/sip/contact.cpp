@@ -10,7 +10,10 @@ constexpr std::string_view kMalformed = "Malformed Contact";
 }
 
 std::string_view scan_contact(Scanner& s, Contact& out) noexcept {
-  out = Contact{};
+  // scan_address resets the address; the rest is reset here (the Uri inside is large).
+  out.star = false;
+  out.q = -1;
+  out.expires = -1;
   s.skip_lws();
   if (s.accept('*')) {
     out.star = true;

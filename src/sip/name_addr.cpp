@@ -33,7 +33,17 @@ bool scan_display_name(Scanner& s, std::string_view& out) {
 }  // namespace
 
 std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept {
-  out = NameAddr{};
+  // Field by field: parse_uri resets parsed_uri itself, and it is the bulk of the struct.
+  out.display_name = {};
+  out.uri = {};
+  out.angle_brackets = false;
+  out.params = Params{};
+  out.tag = {};
+  // On an early error parsed_uri must not keep a previous value.
+  auto malformed = [&out] {
+    out.parsed_uri = Uri{};
+    return kMalformed;
+  };
   s.skip_lws();
   // name-addr when a '<' comes after an optional display name; addr-spec otherwise.
   bool name_addr = false;
@@ -47,25 +57,25 @@ std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept
   }
 
   if (name_addr) {
-    if (!scan_display_name(s, out.display_name)) return kMalformed;
+    if (!scan_display_name(s, out.display_name)) return malformed();
     s.skip_lws();
-    if (!s.accept('<')) return kMalformed;
+    if (!s.accept('<')) return malformed();
     // RFC 3261 §25.1 LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside the brackets
     // (parse_uri refuses it).
     const std::string_view rest = s.rest();
     const char* close = find_byte(rest.data(), rest.data() + rest.size(), '>');
-    if (close == nullptr) return kMalformed;
+    if (close == nullptr) return malformed();
     out.uri = rest.substr(0, static_cast<std::size_t>(close - rest.data()));
     s.set_pos(s.pos() + out.uri.size() + 1);
     out.angle_brackets = true;
   } else {
-    if (form == AddrForm::kNameAddrOnly) return kMalformed;
+    if (form == AddrForm::kNameAddrOnly) return malformed();
     // §20.10: an addr-spec URI cannot hold ',', '?' or ';' (those need angle brackets), so it
     // ends at the first ';', ',' or whitespace.
     out.uri = s.span_while([](char c) { return c != ';' && c != ',' && !Scanner::is_lws_char(c); });
-    if (out.uri.find('?') != std::string_view::npos) return kMalformed;
+    if (out.uri.find('?') != std::string_view::npos) return malformed();
   }
-  if (out.uri.empty()) return kMalformed;
+  if (out.uri.empty()) return malformed();
   return parse_uri(out.uri, out.parsed_uri);
 }
 
