@@ -1,0 +1,49 @@
+#include "transaction/message_fields.hpp"
+
+#include "sip/header_list.hpp"
+#include "sip/name_addr.hpp"
+
+namespace trapezoid::transaction {
+namespace {
+
+std::string_view tag_of(const sip::Message& msg, sip::HeaderId id) noexcept {
+  const sip::HeaderField* h = msg.find(id);
+  if (h == nullptr) return {};
+  sip::NameAddr addr;
+  if (!sip::parse_name_addr(h->value, addr).empty()) return {};
+  return addr.tag;
+}
+
+}  // namespace
+
+std::string_view top_via_text(const sip::Message& msg) noexcept {
+  std::string_view first;
+  const sip::HeaderField* h = msg.find(sip::HeaderId::kVia);
+  if (h == nullptr) return {};
+  // Only the first field is split: the top Via is the first element of the first field.
+  (void)sip::for_each_list_element(h->value, [&](std::string_view e) {
+    first = e;
+    return false;
+  });
+  return first;
+}
+
+bool top_via(const sip::Message& msg, sip::Via& out) noexcept {
+  const std::string_view text = top_via_text(msg);
+  return !text.empty() && sip::parse_via(text, out).empty();
+}
+
+bool cseq_of(const sip::Message& msg, sip::CSeq& out) noexcept {
+  const sip::HeaderField* h = msg.find(sip::HeaderId::kCSeq);
+  return h != nullptr && sip::parse_cseq(h->value, out).empty();
+}
+
+std::string_view from_tag(const sip::Message& msg) noexcept { return tag_of(msg, sip::HeaderId::kFrom); }
+std::string_view to_tag(const sip::Message& msg) noexcept { return tag_of(msg, sip::HeaderId::kTo); }
+
+std::string_view call_id(const sip::Message& msg) noexcept {
+  const sip::HeaderField* h = msg.find(sip::HeaderId::kCallId);
+  return h == nullptr ? std::string_view{} : h->value;
+}
+
+}  // namespace trapezoid::transaction

@@ -1,0 +1,52 @@
+// The non-INVITE client transaction (RFC 3261 §17.1.2, Figure 6).
+//
+//   NonInviteClientTransaction tx(id, std::move(register_request), Reliability::kUnreliable,
+//                                 timers, effects);
+//   tx.start();                     // sends, arms Timer E (UDP only) and Timer F
+//   tx.on_response(response);       // 1xx -> Proceeding, 200-699 -> Completed (Timer K)
+//
+//   Trying --1xx--> Proceeding --200-699--> Completed --Timer K--> Terminated
+//     (Timer E retransmits: T1, 2*T1, ... capped at T2; T2 once in Proceeding.
+//      Timer F: timeout to the TU.)
+//
+// The transaction owns its request, which must own its bytes (sip::Message::own()).
+#pragma once
+
+#include <cstdint>
+
+#include "sip/message.hpp"
+#include "transaction/transaction_effects.hpp"
+
+namespace trapezoid::transaction {
+
+class NonInviteClientTransaction {
+ public:
+  enum class State : std::uint8_t { kTrying, kProceeding, kCompleted, kTerminated };
+
+  NonInviteClientTransaction(TransactionId id, sip::Message request, Reliability reliability,
+                             const TimerConfig& timers, TransactionEffects& effects);
+
+  void start();
+  void on_response(const sip::Message& response);
+  void on_timer(TimerKind kind, std::uint32_t generation);
+  void on_transport_error();
+
+  [[nodiscard]] State state() const noexcept { return state_; }
+  [[nodiscard]] TransactionId id() const noexcept { return ctx_.id; }
+  // Whether a timer entry is still the armed one (false once re-armed, cancelled or ended).
+  [[nodiscard]] bool timer_pending(TimerKind kind, std::uint32_t generation) const noexcept {
+    return state_ != State::kTerminated && ctx_.slots.is_current(kind, generation);
+  }
+  [[nodiscard]] const sip::Message& request() const noexcept { return request_; }
+
+ private:
+  void send(std::string_view bytes);
+  void terminate();
+
+  TransactionContext ctx_;
+  sip::Message request_;
+  State state_ = State::kTrying;
+  Duration timer_e_{0};
+};
+
+}  // namespace trapezoid::transaction

@@ -1,0 +1,61 @@
+#include "transaction/non_invite_server_transaction.hpp"
+
+#include <utility>
+
+namespace trapezoid::transaction {
+
+NonInviteServerTransaction::NonInviteServerTransaction(TransactionId id, sip::Message request,
+                                                       Reliability reliability,
+                                                       const TimerConfig& timers,
+                                                       TransactionEffects& effects)
+    : ctx_{id, reliability, &timers, &effects, {}}, request_(std::move(request)) {}
+
+void NonInviteServerTransaction::start() { ctx_.effects->pass_request(ctx_.id, request_); }
+
+bool NonInviteServerTransaction::respond(const sip::Message& response) {
+  if (state_ != State::kTrying && state_ != State::kProceeding) return false;
+  last_response_.assign(response.raw());
+  last_status_ = response.status_code();
+  if (last_status_ < 200) {
+    state_ = State::kProceeding;
+    send_last();
+    return true;
+  }
+  // RFC 3261 §17.2.2: Completed; Timer J absorbs request retransmissions (0 on reliable).
+  state_ = State::kCompleted;
+  const Duration j = ctx_.timers->J(ctx_.reliability);
+  if (j.count() > 0) ctx_.arm(TimerKind::kJ, j);
+  send_last();
+  if (j.count() == 0) terminate();
+  return true;
+}
+
+void NonInviteServerTransaction::on_request(const sip::Message&) {
+  // RFC 3261 §17.2.2: Trying discards retransmissions; later states resend the last response.
+  if (state_ == State::kProceeding || state_ == State::kCompleted) send_last();
+}
+
+void NonInviteServerTransaction::on_timer(TimerKind kind, std::uint32_t generation) {
+  if (!ctx_.slots.is_current(kind, generation)) return;
+  if (kind == TimerKind::kJ && state_ == State::kCompleted) terminate();
+}
+
+void NonInviteServerTransaction::on_transport_error() {
+  if (state_ == State::kTerminated) return;
+  // RFC 3261 §17.2.4 and Figure 8.
+  state_ = State::kTerminated;
+  ctx_.effects->transport_error(ctx_.id);
+  ctx_.effects->terminated(ctx_.id);
+}
+
+void NonInviteServerTransaction::send_last() {
+  if (!ctx_.effects->send(ctx_.id, last_response_)) on_transport_error();
+}
+
+void NonInviteServerTransaction::terminate() {
+  if (state_ == State::kTerminated) return;
+  state_ = State::kTerminated;
+  ctx_.effects->terminated(ctx_.id);
+}
+
+}  // namespace trapezoid::transaction

@@ -1,0 +1,250 @@
+#include "transaction/transaction_layer.hpp"
+
+#include <utility>
+#include <variant>
+
+#include "sip/parser.hpp"
+#include "transaction/invite_client_transaction.hpp"
+#include "transaction/message_fields.hpp"
+#include "transaction/invite_server_transaction.hpp"
+#include "transaction/non_invite_client_transaction.hpp"
+#include "transaction/non_invite_server_transaction.hpp"
+
+namespace trapezoid::transaction {
+
+struct TransactionLayer::Slot {
+  template <class Machine>
+  Slot(std::in_place_type_t<Machine> type, const Peer& to, TransactionId id, sip::Message&& msg,
+       Reliability reliability, const TimerConfig& timers, TransactionEffects& effects)
+      : machine(type, id, std::move(msg), reliability, timers, effects), peer(to) {}
+
+  std::variant<InviteClientTransaction, NonInviteClientTransaction, InviteServerTransaction,
+               NonInviteServerTransaction>
+      machine;
+  Peer peer;
+  ServerEntry entry;  // server transactions only
+
+  [[nodiscard]] bool is_server() const noexcept { return machine.index() >= 2; }
+  [[nodiscard]] const sip::Message& request() const {
+    return std::visit([](const auto& m) -> const sip::Message& { return m.request(); }, machine);
+  }
+};
+
+// Destroys terminated transactions when the outermost public call returns.
+class TransactionLayer::CallScope {
+ public:
+  CallScope(TransactionLayer& layer, TimePoint now) : layer_(layer) {
+    ++layer_.depth_;
+    layer_.now_ = now;
+  }
+  ~CallScope() {
+    if (--layer_.depth_ == 0) layer_.reap();
+  }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+ private:
+  TransactionLayer& layer_;
+};
+
+TransactionLayer::TransactionLayer(MessageSender& sender, TransactionUser& user, TimerConfig timers)
+    : sender_(sender), user_(user), config_(timers) {}
+
+TransactionLayer::~TransactionLayer() = default;
+
+TransactionLayer::Received TransactionLayer::receive(sip::Message&& msg, bool from_reliable_transport,
+                                                     const Peer& source, TimePoint now) {
+  CallScope scope(*this, now);
+  if (msg.is_response()) return receive_response(msg, source);
+  return receive_request(std::move(msg), from_reliable_transport, source);
+}
+
+TransactionLayer::Received TransactionLayer::receive_response(const sip::Message& msg,
+                                                              const Peer& source) {
+  const std::optional<TransactionId> id = table_.match_response(msg);
+  Slot* slot = id ? find(*id) : nullptr;
+  if (slot == nullptr) {
+    user_.on_stray_response(msg, source);
+    return Received::kStrayResponse;
+  }
+  std::visit([&](auto& m) {
+    if constexpr (requires { m.on_response(msg); }) m.on_response(msg);
+  }, slot->machine);
+  return Received::kMatched;
+}
+
+TransactionLayer::Received TransactionLayer::receive_request(sip::Message&& msg, bool reliable,
+                                                             const Peer& source) {
+  if (const ServerEntry* entry = table_.match_request(msg)) {
+    if (Slot* slot = find(entry->id)) {
+      std::visit([&](auto& m) {
+        if constexpr (requires { m.on_request(msg); }) m.on_request(msg);
+      }, slot->machine);
+      return Received::kMatched;
+    }
+  }
+  // RFC 3261 §17.2.3: an ACK matching no transaction (one for a 2xx) is not a new one.
+  if (msg.method() == sip::Method::kAck) {
+    user_.on_stray_ack(msg, source);
+    return Received::kStrayAck;
+  }
+  DialogRequestKey key;
+  sip::Via via;
+  if (!dialog_request_key(msg, key) || !top_via(msg, via)) return Received::kDropped;
+
+  if (!msg.owns_bytes()) msg.own();
+  const TransactionId id = next_id_++;
+  const Reliability r = reliable ? Reliability::kReliable : Reliability::kUnreliable;
+  TransactionEffects& fx = *this;
+  auto slot = msg.method() == sip::Method::kInvite
+                  ? std::make_unique<Slot>(std::in_place_type<InviteServerTransaction>, source, id,
+                                           std::move(msg), r, config_, fx)
+                  : std::make_unique<Slot>(std::in_place_type<NonInviteServerTransaction>, source,
+                                           id, std::move(msg), r, config_, fx);
+  slot->entry = ServerEntry{id, &slot->request(), {}};
+  if (!table_.add_server(slot->entry)) return Received::kDropped;
+  Slot& s = *slots_.emplace(id, std::move(slot)).first->second;
+  std::visit([](auto& m) { m.start(); }, s.machine);
+  return Received::kNewServerTransaction;
+}
+
+std::optional<TransactionId> TransactionLayer::send_request(sip::Message&& request,
+                                                            const Peer& destination,
+                                                            Reliability reliability, TimePoint now) {
+  CallScope scope(*this, now);
+  // RFC 3261 §17.1: the ACK of a 2xx is sent by the TU outside any transaction.
+  if (!request.is_request() || request.method() == sip::Method::kAck) return std::nullopt;
+  ClientKey key;
+  if (!client_key_of_request(request, key)) return std::nullopt;
+  if (!request.owns_bytes()) request.own();
+  const TransactionId id = next_id_++;
+  TransactionEffects& fx = *this;
+  auto slot = request.method() == sip::Method::kInvite
+                  ? std::make_unique<Slot>(std::in_place_type<InviteClientTransaction>, destination,
+                                           id, std::move(request), reliability, config_, fx)
+                  : std::make_unique<Slot>(std::in_place_type<NonInviteClientTransaction>,
+                                           destination, id, std::move(request), reliability,
+                                           config_, fx);
+  if (!table_.add_client(id, slot->request())) return std::nullopt;
+  Slot& s = *slots_.emplace(id, std::move(slot)).first->second;
+  std::visit([](auto& m) { m.start(); }, s.machine);
+  return id;
+}
+
+std::optional<TransactionId> TransactionLayer::send_request(std::string_view request_bytes,
+                                                            const Peer& destination,
+                                                            Reliability reliability, TimePoint now) {
+  sip::Message request;
+  if (!sip::parse_datagram(request_bytes, request).ok()) return std::nullopt;
+  request.own();
+  return send_request(std::move(request), destination, reliability, now);
+}
+
+bool TransactionLayer::respond(TransactionId server_tx, std::string_view response_bytes,
+                               TimePoint now) {
+  CallScope scope(*this, now);
+  Slot* slot = find(server_tx);
+  if (slot == nullptr || !slot->is_server()) return false;
+  sip::Message response;  // borrows response_bytes for this call only
+  if (!sip::parse_datagram(response_bytes, response).ok() || !response.is_response()) return false;
+  bool sent = false;
+  std::visit([&](auto& m) {
+    if constexpr (requires { m.respond(response); }) sent = m.respond(response);
+  }, slot->machine);
+  if (auto* invite = std::get_if<InviteServerTransaction>(&slot->machine))
+    slot->entry.response_to_tag = invite->response_to_tag();
+  return sent;
+}
+
+void TransactionLayer::report_transport_error(TransactionId tx, TimePoint now) {
+  CallScope scope(*this, now);
+  if (Slot* slot = find(tx)) std::visit([](auto& m) { m.on_transport_error(); }, slot->machine);
+}
+
+void TransactionLayer::advance(TimePoint now) {
+  CallScope scope(*this, now);
+  timers_.run_due(now, [&](const TimerEntry& e) {
+    Slot* slot = find(e.owner);
+    if (slot == nullptr) return;  // already reaped: a stale entry
+    // Re-armed timers count from their own deadline, so a late advance() keeps the RFC's
+    // schedule (T1, 3*T1, 7*T1, ...) instead of drifting.
+    now_ = e.deadline;
+    std::visit([&](auto& m) { m.on_timer(e.kind, e.generation); }, slot->machine);
+  });
+  now_ = now;
+}
+
+std::optional<TimePoint> TransactionLayer::next_deadline() {
+  timers_.drop_stale([&](const TimerEntry& e) { return !is_live(e); });
+  return timers_.next_deadline();
+}
+
+bool TransactionLayer::is_live(const TimerEntry& e) const {
+  const Slot* slot = find(e.owner);
+  return slot != nullptr &&
+         std::visit([&](const auto& m) { return m.timer_pending(e.kind, e.generation); }, slot->machine);
+}
+
+std::optional<TransactionId> TransactionLayer::find_cancelled(TransactionId cancel_tx) const {
+  const Slot* slot = find(cancel_tx);
+  if (slot == nullptr || !slot->is_server()) return std::nullopt;
+  const ServerEntry* entry = table_.match_cancel(slot->request());
+  if (entry == nullptr || entry->id == cancel_tx) return std::nullopt;
+  return entry->id;
+}
+
+bool TransactionLayer::is_merged(TransactionId server_tx) const {
+  const Slot* slot = find(server_tx);
+  return slot != nullptr && slot->is_server() && table_.is_merged(slot->request(), server_tx);
+}
+
+const sip::Message* TransactionLayer::request(TransactionId tx) const {
+  const Slot* slot = find(tx);
+  return slot == nullptr ? nullptr : &slot->request();
+}
+
+TransactionLayer::Slot* TransactionLayer::find(TransactionId id) const {
+  auto it = slots_.find(id);
+  return it == slots_.end() ? nullptr : it->second.get();
+}
+
+bool TransactionLayer::send(TransactionId id, std::string_view bytes) {
+  Slot* slot = find(id);
+  return slot != nullptr && sender_.send(slot->peer, bytes);
+}
+
+void TransactionLayer::arm_timer(TransactionId id, TimerKind kind, Duration delay,
+                                 std::uint32_t generation) {
+  timers_.schedule(now_ + delay, id, kind, generation);
+}
+
+void TransactionLayer::pass_response(TransactionId id, const sip::Message& response) {
+  user_.on_response(id, response);
+}
+void TransactionLayer::pass_request(TransactionId id, const sip::Message& request) {
+  user_.on_request(id, request);
+}
+void TransactionLayer::timeout(TransactionId id) { user_.on_timeout(id); }
+void TransactionLayer::transport_error(TransactionId id) { user_.on_transport_error(id); }
+void TransactionLayer::terminated(TransactionId id) { dead_.push_back(id); }
+
+void TransactionLayer::reap() {
+  if (reaping_) return;
+  reaping_ = true;
+  while (!dead_.empty()) {
+    const TransactionId id = dead_.back();
+    dead_.pop_back();
+    auto it = slots_.find(id);
+    if (it == slots_.end()) continue;
+    if (it->second->is_server()) {
+      table_.remove_server(it->second->entry);
+    } else {
+      table_.remove_client(it->second->request());
+    }
+    slots_.erase(it);
+    user_.on_terminated(id);
+  }
+  reaping_ = false;
+}
+
+}  // namespace trapezoid::transaction

@@ -1,0 +1,117 @@
+// The transaction layer of one worker (RFC 3261 §17): creates, matches, times and reaps the
+// four kinds of transactions. No sockets, no threads, no clock: every call takes `now`, and
+// the worker's event loop sets one OS timer at next_deadline() and calls advance().
+//
+//   TransactionLayer layer(sender, core);                      // MessageSender, TransactionUser
+//   layer.receive(std::move(msg), /*from_reliable_transport=*/false, source, now);
+//   auto tx = layer.send_request(std::move(invite), destination, Reliability::kUnreliable, now);
+//   layer.respond(server_tx, response_bytes, now);
+//   if (auto when = layer.next_deadline()) arm_os_timer(*when);  // then layer.advance(when)
+//
+// The TU may call back into the layer from its callbacks (respond from on_request, say).
+// Terminated transactions are destroyed when the outermost call returns, so a TransactionId is
+// safe to use inside the callback that reports its end. Per worker: not thread-safe, no locks.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sip/message.hpp"
+#include "transaction/timer_queue.hpp"
+#include "transaction/transaction_effects.hpp"
+#include "transaction/transaction_table.hpp"
+#include "transaction/transaction_user.hpp"
+
+namespace trapezoid::transaction {
+
+class TransactionLayer final : private TransactionEffects {
+ public:
+  enum class Received : std::uint8_t {
+    kNewServerTransaction,  // the TU got on_request with a new id
+    kMatched,               // handed to an existing transaction
+    kStrayAck,              // the TU got on_stray_ack
+    kStrayResponse,         // the TU got on_stray_response
+    kDropped,               // no Via, CSeq or Call-ID to match on: validate before receive()
+  };
+
+  TransactionLayer(MessageSender& sender, TransactionUser& user, TimerConfig timers = {});
+  ~TransactionLayer() override;
+  TransactionLayer(const TransactionLayer&) = delete;
+  TransactionLayer& operator=(const TransactionLayer&) = delete;
+
+  // A message from the transport. `msg` may borrow the receive buffer: a new transaction takes
+  // it and calls own(); other messages are only looked at during the call.
+  Received receive(sip::Message&& msg, bool from_reliable_transport, const Peer& source,
+                   TimePoint now);
+
+  // Starts a client transaction for `request` (INVITE or not; never an ACK, §17.1). The top Via
+  // needs a branch unique to this request (sip::make_branch). nullopt when it has none, or when
+  // a transaction with that branch and method exists.
+  std::optional<TransactionId> send_request(sip::Message&& request, const Peer& destination,
+                                            Reliability reliability, TimePoint now);
+
+  // The same from wire bytes (as built by sip::RequestBuilder); nullopt also when they do not
+  // parse as one request.
+  std::optional<TransactionId> send_request(std::string_view request_bytes, const Peer& destination,
+                                            Reliability reliability, TimePoint now);
+
+  // A response from the TU for a server transaction: bytes as built by sip::make_response.
+  // false when the transaction is gone, the bytes are not a response, or its state takes none.
+  bool respond(TransactionId server_tx, std::string_view response_bytes, TimePoint now);
+
+  // The transport found out later that it cannot reach the transaction's peer (§17.1.4).
+  void report_transport_error(TransactionId tx, TimePoint now);
+
+  // Fires every timer due at `now`.
+  void advance(TimePoint now);
+  // When advance() next has work: the earliest live timer (cancelled ones are dropped first).
+  [[nodiscard]] std::optional<TimePoint> next_deadline();
+
+  // §9.2: the INVITE server transaction a CANCEL's server transaction cancels.
+  [[nodiscard]] std::optional<TransactionId> find_cancelled(TransactionId cancel_tx) const;
+  // §8.2.2.2: whether the request of this server transaction is a merged request (answer 482).
+  [[nodiscard]] bool is_merged(TransactionId server_tx) const;
+
+  // The request a live transaction was created for, or nullptr.
+  [[nodiscard]] const sip::Message* request(TransactionId tx) const;
+  [[nodiscard]] bool contains(TransactionId tx) const { return slots_.contains(tx); }
+  [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
+  [[nodiscard]] const TimerConfig& timer_config() const noexcept { return config_; }
+
+ private:
+  struct Slot;
+  class CallScope;
+
+  // TransactionEffects
+  bool send(TransactionId id, std::string_view bytes) override;
+  void arm_timer(TransactionId id, TimerKind kind, Duration delay, std::uint32_t generation) override;
+  void pass_response(TransactionId id, const sip::Message& response) override;
+  void pass_request(TransactionId id, const sip::Message& request) override;
+  void timeout(TransactionId id) override;
+  void transport_error(TransactionId id) override;
+  void terminated(TransactionId id) override;
+
+  Received receive_response(const sip::Message& msg, const Peer& source);
+  Received receive_request(sip::Message&& msg, bool reliable, const Peer& source);
+  [[nodiscard]] Slot* find(TransactionId id) const;
+  [[nodiscard]] bool is_live(const TimerEntry& e) const;
+  void reap();
+
+  MessageSender& sender_;
+  TransactionUser& user_;
+  TimerConfig config_;
+  TimerQueue timers_;
+  TransactionTable table_;
+  std::unordered_map<TransactionId, std::unique_ptr<Slot>> slots_;
+  std::vector<TransactionId> dead_;
+  TransactionId next_id_ = 1;
+  TimePoint now_{};
+  int depth_ = 0;
+  bool reaping_ = false;
+};
+
+}  // namespace trapezoid::transaction

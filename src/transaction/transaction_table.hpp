@@ -1,0 +1,71 @@
+// Finding the transaction a message belongs to (RFC 3261 §17.1.3, §17.2.3), the INVITE a CANCEL
+// cancels (§9.2), and merged requests (§8.2.2.2).
+//
+//   TransactionTable table;
+//   table.add_client(id, invite);                       // keyed by (branch, "INVITE")
+//   if (auto tx = table.match_response(response)) ...   // same branch and CSeq method
+//
+//   ServerEntry entry{id, &request};                    // owned by the caller, stable address
+//   table.add_server(entry);
+//   const ServerEntry* e = table.match_request(retransmission);
+//   if (table.is_merged(new_request)) respond(482);     // kMergedRequestStatus
+//
+// Keys are views into the transactions' own messages: remove an entry before its message dies.
+// Lookups build keys from the incoming message's views and allocate nothing.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "sip/message.hpp"
+#include "transaction/transaction_effects.hpp"
+#include "transaction/transaction_key.hpp"
+
+namespace trapezoid::transaction {
+
+// §8.2.2.2: a merged request is answered with 482 (Loop Detected).
+inline constexpr int kMergedRequestStatus = 482;
+
+// What matching reads of a server transaction.
+struct ServerEntry {
+  TransactionId id = 0;
+  const sip::Message* request = nullptr;  // the request that created the transaction
+  std::string_view response_to_tag;       // To tag of the last response sent (RFC 2543 ACKs)
+};
+
+class TransactionTable {
+ public:
+  // false when the request has no branch or a transaction with its key exists.
+  bool add_client(TransactionId id, const sip::Message& request);
+  void remove_client(const sip::Message& request);
+  [[nodiscard]] std::optional<TransactionId> match_response(const sip::Message& response) const;
+
+  // false when the request cannot be keyed (no Via, CSeq or Call-ID) or its key is taken.
+  bool add_server(const ServerEntry& entry);
+  void remove_server(const ServerEntry& entry);
+  // The server transaction `request` (a retransmission or an ACK) belongs to, or nullptr.
+  [[nodiscard]] const ServerEntry* match_request(const sip::Message& request) const;
+  // The transaction a CANCEL cancels (§9.2): the INVITE with its branch and sent-by; or, for
+  // RFC 2543 requests, the non-CANCEL, non-ACK transaction matching it by the older rules.
+  [[nodiscard]] const ServerEntry* match_cancel(const sip::Message& cancel) const;
+  // §8.2.2.2: the request has no To tag, and a server transaction with the same From tag,
+  // Call-ID and CSeq exists that the request does not match. Only transactions with an id
+  // below `created_before` count (ids grow), so a request already in the table is judged
+  // against those that were there when it arrived.
+  [[nodiscard]] bool is_merged(const sip::Message& request,
+                               TransactionId created_before = ~TransactionId{0}) const;
+
+  [[nodiscard]] std::size_t client_count() const noexcept { return clients_.size(); }
+  [[nodiscard]] std::size_t server_count() const noexcept { return by_dialog_request_.size(); }
+
+ private:
+  [[nodiscard]] bool matches(const ServerEntry& entry, const sip::Message& request) const;
+
+  std::unordered_map<ClientKey, TransactionId, ClientKeyHash> clients_;
+  std::unordered_map<ServerKey, const ServerEntry*, ServerKeyHash> servers_;
+  // Every server transaction, for RFC 2543 matching, CANCEL and merged-request checks.
+  std::unordered_multimap<DialogRequestKey, const ServerEntry*, DialogRequestKeyHash> by_dialog_request_;
+};
+
+}  // namespace trapezoid::transaction
