@@ -6,8 +6,18 @@
 
 namespace trapezoid::sip {
 
-bool is_ipv4_address(std::string_view s) noexcept {
-  // IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255.
+namespace {
+
+constexpr auto npos = std::string_view::npos;
+
+// The address grammars live here once. is_ipv4_address / is_ipv6_address are the readers'
+// kStore = false instances, which store nothing and so cost no more than a bare check (the
+// parser runs them on every host); ip_address_bytes uses kStore = true.
+
+// IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT (RFC 3261 §25.1), each part at
+// most 255. With kStore, part k is stored in out[k] as it is read (so even on failure).
+template <bool kStore>
+bool read_ipv4(std::string_view s, [[maybe_unused]] std::uint8_t* out) noexcept {
   int parts = 0;
   std::size_t i = 0;
   while (true) {
@@ -15,6 +25,7 @@ bool is_ipv4_address(std::string_view s) noexcept {
     int value = 0;
     while (i < s.size() && charset::is_digit(s[i]) && i - start < 3) value = value * 10 + (s[i++] - '0');
     if (i == start || value > 255 || (i < s.size() && charset::is_digit(s[i]))) return false;
+    if constexpr (kStore) out[parts] = static_cast<std::uint8_t>(value);  // parts < 4: see below
     ++parts;
     if (i == s.size()) return parts == 4;
     if (s[i] != '.' || parts == 4) return false;
@@ -22,46 +33,97 @@ bool is_ipv4_address(std::string_view s) noexcept {
   }
 }
 
-bool is_ipv6_address(std::string_view s) noexcept {
-  // hex4 groups separated by ':', at most one "::", optionally ending in an IPv4 address that
-  // counts as two groups.
+// IPv6address (RFC 3261 §25.1, the text forms of RFC 4291 §2.2): hex4 groups separated by ':',
+// at most one "::", optionally ending in an IPv4 address that counts as two groups. With
+// kStore, a valid address is also stored in out[0..15] (nothing is stored on failure).
+template <bool kStore>
+bool read_ipv6(std::string_view s, [[maybe_unused]] std::uint8_t* out) noexcept {
   if (s.size() < 2) return false;
-  int groups = 0;
-  bool compressed = false;
+  constexpr std::size_t kGroups = 8;
+  [[maybe_unused]] std::array<std::uint16_t, kGroups> groups{};
+  std::size_t n = 0;       // groups read
+  std::size_t gap = npos;  // how many groups stood before the "::"
   std::size_t i = 0;
   if (s[0] == ':') {
     if (s[1] != ':') return false;
-    compressed = true;
+    gap = 0;
     i = 2;
-    if (i == s.size()) return true;  // "::"
   }
   while (i < s.size()) {
-    std::size_t start = i;
+    const std::size_t start = i;
     while (i < s.size() && charset::is_hex(s[i]) && i - start < 5) ++i;
-    std::size_t len = i - start;
     if (i < s.size() && s[i] == '.') {
-      // The trailing IPv4 part (ls32).
-      if (!is_ipv4_address(s.substr(start))) return false;
-      groups += 2;
-      i = s.size();
+      // The trailing IPv4 part (ls32), two groups' worth.
+      std::array<std::uint8_t, 4> v4{};
+      if (n + 2 > kGroups || !read_ipv4<kStore>(s.substr(start), v4.data())) return false;
+      if constexpr (kStore) {
+        groups[n] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
+        groups[n + 1] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
+      }
+      n += 2;
       break;
     }
-    if (len == 0 || len > 4) return false;
-    ++groups;
+    if (i == start || i - start > 4 || n == kGroups) return false;
+    if constexpr (kStore) {
+      unsigned value = 0;
+      for (std::size_t k = start; k < i; ++k)
+        value = value * 16 + static_cast<unsigned>(charset::hex_value(s[k]));
+      groups[n] = static_cast<std::uint16_t>(value);
+    }
+    ++n;
     if (i == s.size()) break;
     if (s[i] != ':') return false;
     ++i;
     if (i < s.size() && s[i] == ':') {
-      if (compressed) return false;
-      compressed = true;
+      if (gap != npos) return false;  // a second "::"
+      gap = n;
       ++i;
-      if (i == s.size()) break;
     } else if (i == s.size()) {
       return false;  // a single trailing ':'
     }
   }
-  return compressed ? groups <= 7 : groups == 8;
+  // "::" stands for at least one group of zeros; without it all eight must be written.
+  if (gap == npos ? n != kGroups : n >= kGroups) return false;
+  if constexpr (kStore) {
+    const std::size_t head = gap == npos ? n : gap;
+    std::array<std::uint16_t, kGroups> full{};
+    for (std::size_t k = 0; k < head; ++k) full[k] = groups[k];
+    for (std::size_t k = head; k < n; ++k) full[kGroups - (n - k)] = groups[k];
+    for (std::size_t k = 0; k < kGroups; ++k) {
+      out[2 * k] = static_cast<std::uint8_t>(full[k] >> 8);
+      out[2 * k + 1] = static_cast<std::uint8_t>(full[k] & 0xff);
+    }
+  }
+  return true;
 }
+
+// RFC 5118 §4.10: RFC 3261's IPv6reference ABNF wrongly admits ":::" before an embedded IPv4
+// address ("[2001:db8:::192.0.2.1]"); receivers should tolerate it. Returns `addr` with that
+// extra colon removed, written into `buf`, or "" when `addr` is not of this form.
+std::string_view drop_extra_colon(std::string_view addr, char (&buf)[64]) noexcept {
+  const std::size_t at = addr.find(":::");
+  if (at == npos || addr.size() > sizeof buf) return {};
+  if (addr.find(":::", at + 1) != npos || addr.find('.') == npos) return {};
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < addr.size(); ++i)
+    if (i != at) buf[n++] = addr[i];
+  return {buf, n};
+}
+
+// The address inside an IPv6reference's brackets, tolerating the extra colon above.
+template <bool kStore>
+bool read_ipv6_reference(std::string_view addr, std::uint8_t* out) noexcept {
+  if (read_ipv6<kStore>(addr, out)) return true;
+  char buf[64];
+  const std::string_view fixed = drop_extra_colon(addr, buf);
+  return !fixed.empty() && read_ipv6<kStore>(fixed, out);
+}
+
+}  // namespace
+
+bool is_ipv4_address(std::string_view s) noexcept { return read_ipv4<false>(s, nullptr); }
+
+bool is_ipv6_address(std::string_view s) noexcept { return read_ipv6<false>(s, nullptr); }
 
 bool is_hostname(std::string_view s) noexcept {
   // hostname = *( domainlabel "." ) toplabel [ "." ]; labels of alphanum and '-', not starting
@@ -85,24 +147,6 @@ bool is_hostname(std::string_view s) noexcept {
   }
   return true;
 }
-
-namespace {
-
-// RFC 5118 §4.10: RFC 3261's IPv6reference ABNF wrongly admits ":::" before an embedded IPv4
-// address ("[2001:db8:::192.0.2.1]"); receivers should tolerate it. Read it as "::".
-bool tolerated_three_colons(std::string_view addr) noexcept {
-  std::size_t at = addr.find(":::");
-  if (at == std::string_view::npos || addr.size() > 64) return false;
-  if (addr.find(":::", at + 1) != std::string_view::npos) return false;
-  char buf[64];
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < addr.size(); ++i)
-    if (i != at) buf[n++] = addr[i];
-  std::string_view fixed(buf, n);
-  return fixed.find('.') != std::string_view::npos && is_ipv6_address(fixed);
-}
-
-}  // namespace
 
 namespace {
 
@@ -176,12 +220,30 @@ HostKind classify_host(std::string_view host) noexcept {
   if (host.empty()) return HostKind::kNone;
   if (host.front() == '[') {
     if (host.size() < 4 || host.back() != ']') return HostKind::kNone;
-    std::string_view addr = host.substr(1, host.size() - 2);
-    if (is_ipv6_address(addr)) return HostKind::kIPv6;
-    return tolerated_three_colons(addr) ? HostKind::kIPv6 : HostKind::kNone;
+    const std::string_view addr = host.substr(1, host.size() - 2);
+    return read_ipv6_reference<false>(addr, nullptr) ? HostKind::kIPv6 : HostKind::kNone;
   }
   if (charset::is_digit(host.front()) && is_ipv4_address(host)) return HostKind::kIPv4;
   return is_hostname(host) ? HostKind::kHostname : HostKind::kNone;
+}
+
+bool ip_address_bytes(std::string_view host, std::array<std::uint8_t, 16>& out,
+                      HostKind& kind) noexcept {
+  std::array<std::uint8_t, 16> bytes{};  // an IPv4 address fills bytes 0..3 only
+  kind = HostKind::kNone;
+  if (!host.empty() && host.front() == '[') {
+    // The bracket checks are classify_host's.
+    if (host.size() >= 4 && host.back() == ']' &&
+        read_ipv6_reference<true>(host.substr(1, host.size() - 2), bytes.data()))
+      kind = HostKind::kIPv6;
+  } else if (read_ipv4<true>(host, bytes.data())) {
+    kind = HostKind::kIPv4;
+  } else if (read_ipv6<true>(host, bytes.data())) {  // stores all 16 bytes, or none
+    kind = HostKind::kIPv6;
+  }
+  if (kind == HostKind::kNone) return false;
+  out = bytes;
+  return true;
 }
 
 bool parse_port(std::string_view s, std::uint16_t& port) noexcept {

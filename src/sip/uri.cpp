@@ -1,15 +1,15 @@
+// parse_uri, Uri::param / header and unescape. Comparison is in uri_compare.cpp, to_string in
+// uri_format.cpp; the list and escape helpers all three need are in uri_text.hpp.
 #include "sip/uri.hpp"
 
-#include <algorithm>
-#include <array>
 #include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "sip/charset.hpp"
 #include "sip/host.hpp"
+#include "sip/uri_text.hpp"
 
 namespace trapezoid::sip {
 namespace {
@@ -17,7 +17,12 @@ namespace {
 using charset::iequals;
 using charset::is_digit;
 using charset::is_hex;
-using charset::lower;
+using uri_detail::decode_escape;
+using uri_detail::for_each_item;
+using uri_detail::is_visual_separator;
+using uri_detail::lookup;
+using uri_detail::NameValue;
+using uri_detail::split_name_value;
 
 constexpr std::string_view kEmpty = "Empty URI";
 constexpr std::string_view kBadScheme = "Bad URI Scheme";
@@ -36,39 +41,6 @@ constexpr auto npos = std::string_view::npos;
 
 constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// ---------------------------------------------------------------------------------------------
-// Lists: "a=1;b;c=2" and friends.
-
-struct NameValue {
-  std::string_view name;
-  std::string_view value;  // "" when there is no '='
-  bool has_value = false;
-};
-
-NameValue split_name_value(std::string_view item) noexcept {
-  const std::size_t eq = item.find('=');
-  if (eq == npos) return {item, {}, false};
-  return {item.substr(0, eq), item.substr(eq + 1), true};
-}
-
-// Calls f(item) for each `sep`-separated item of `list` (an empty list is one empty item);
-// stops early and returns false as soon as f does.
-template <class F>
-bool for_each_item(std::string_view list, char sep, F&& f) {
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t end = list.find(sep, start);
-    if (!f(list.substr(start, end == npos ? npos : end - start))) return false;
-    if (end == npos) return true;
-    start = end + 1;
-  }
-}
-
-// The octet a valid "%" HEX HEX escape stands for.
-char decode_escape(char hi, char lo) noexcept {
-  return static_cast<char>(charset::hex_value(hi) * 16 + charset::hex_value(lo));
-}
-
 // True when every character of `s` satisfies `allowed` or starts a "%" HEX HEX escape.
 // RFC 3261 §25.1 "escaped": a '%' not followed by two hex digits is malformed.
 template <class Pred>
@@ -82,72 +54,6 @@ bool all_escaped(std::string_view s, Pred allowed) noexcept {
     }
   }
   return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Equivalence of escaped text.
-
-// One character of an escaped component: its decoded value, and whether it was an escaped
-// reserved character. RFC 3261 §19.1.4 (after RFC 2396): only characters outside the
-// "reserved" set are equivalent to their %XX form, so "%3B" and ";" stay different.
-struct Unit {
-  char c;
-  bool escaped_reserved;
-};
-
-Unit read_unit(std::string_view s, std::size_t& i) noexcept {
-  if (s[i] == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
-    const char c = decode_escape(s[i + 1], s[i + 2]);
-    i += 3;
-    return {c, charset::has(c, charset::kReserved)};
-  }
-  return {s[i++], false};
-}
-
-// Compares two escaped strings character by character after decoding; `fold` makes the
-// comparison case-insensitive.
-bool equivalent(std::string_view a, std::string_view b, bool fold) noexcept {
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < a.size() && j < b.size()) {
-    const Unit x = read_unit(a, i);
-    const Unit y = read_unit(b, j);
-    if (x.escaped_reserved != y.escaped_reserved) return false;
-    if ((fold ? lower(x.c) : x.c) != (fold ? lower(y.c) : y.c)) return false;
-  }
-  return i == a.size() && j == b.size();
-}
-
-// The first item of `list` whose (escaped) name matches `name`.
-std::optional<std::string_view> find_item(std::string_view list, char sep,
-                                          std::string_view name) noexcept {
-  if (list.empty()) return std::nullopt;
-  std::optional<std::string_view> found;
-  for_each_item(list, sep, [&](std::string_view item) {
-    if (!equivalent(split_name_value(item).name, name, true)) return true;
-    found = item;
-    return false;
-  });
-  return found;
-}
-
-std::optional<std::string_view> lookup(std::string_view list, char sep,
-                                       std::string_view name) noexcept {
-  const auto item = find_item(list, sep, name);
-  if (!item) return std::nullopt;
-  return split_name_value(*item).value;
-}
-
-// Calls f(name, value) for each parameter of `list` but a repeated one: as with param(), the
-// first occurrence of a name is the one that counts (a repeat is already a §19.1.1 violation).
-template <class F>
-bool for_each_first_param(std::string_view list, F&& f) {
-  if (list.empty()) return true;
-  return for_each_item(list, ';', [&](std::string_view item) {
-    const NameValue nv = split_name_value(item);
-    if (find_item(list, ';', nv.name)->data() != item.data()) return true;
-    return f(nv.name, nv.value);
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,8 +171,6 @@ std::string_view parse_sip(std::string_view rest, Uri& out) noexcept {
 
 // ---------------------------------------------------------------------------------------------
 // tel (RFC 3966 §3).
-
-constexpr bool is_visual_separator(char c) { return c == '-' || c == '.' || c == '(' || c == ')'; }
 
 // *phonedigit holding at least one DIGIT; phonedigit = DIGIT / visual-separator.
 bool is_phonedigits(std::string_view s) noexcept {
@@ -395,260 +299,6 @@ UriScheme classify_scheme(std::string_view name) noexcept {
   return UriScheme::kOther;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Comparison helpers.
-
-// Host validation belongs to classify_host (sip/host.hpp). The readers below only turn an
-// address into its bytes, so that two spellings of one address compare equal.
-
-using Ipv4Bytes = std::array<std::uint8_t, 4>;
-using Ipv6Bytes = std::array<std::uint8_t, 16>;
-
-// IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT (RFC 3261 §25.1), each part
-// at most 255.
-bool parse_ipv4(std::string_view s, Ipv4Bytes& out) noexcept {
-  std::size_t i = 0;
-  for (std::size_t part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (i >= s.size() || s[i] != '.') return false;
-      ++i;
-    }
-    unsigned value = 0;
-    std::size_t digits = 0;
-    while (i < s.size() && is_digit(s[i]) && digits < 3) {
-      value = value * 10 + static_cast<unsigned>(s[i] - '0');
-      ++i;
-      ++digits;
-    }
-    if (digits == 0 || value > 255) return false;
-    out[part] = static_cast<std::uint8_t>(value);
-  }
-  return i == s.size();
-}
-
-// hex4 = 1*4HEXDIG
-bool parse_hex4(std::string_view s, std::uint16_t& out) noexcept {
-  if (s.empty() || s.size() > 4) return false;
-  unsigned value = 0;
-  for (char c : s) {
-    if (!is_hex(c)) return false;
-    value = value * 16 + static_cast<unsigned>(charset::hex_value(c));
-  }
-  out = static_cast<std::uint16_t>(value);
-  return true;
-}
-
-// After a "::", RFC 5118 §4.10: RFC 3261's ABNF wrongly admits ":::" in an address with an
-// embedded IPv4 part ("2001:db8:::192.0.2.1"). classify_host tolerates it; read it as "::".
-void skip_abnf_bug_colon(std::string_view s, std::size_t& i) noexcept {
-  if (i < s.size() && s[i] == ':' && s.find('.') != npos) ++i;
-}
-
-// An IPv6 text form taken apart: up to eight 16-bit groups, and where "::" stood.
-struct Ipv6Groups {
-  std::array<std::uint16_t, 8> groups{};
-  std::size_t n = 0;
-  std::optional<std::size_t> gap;
-};
-
-// The last piece may be an IPv4 address standing for two groups ("::ffff:192.0.2.10").
-bool add_ipv4_tail(std::string_view piece, Ipv6Groups& p) noexcept {
-  Ipv4Bytes v4{};
-  if (p.n + 2 > p.groups.size() || !parse_ipv4(piece, v4)) return false;
-  p.groups[p.n++] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
-  p.groups[p.n++] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
-  return true;
-}
-
-// Splits `s` into groups at single colons, noting the one "::" allowed.
-bool scan_ipv6(std::string_view s, Ipv6Groups& p) noexcept {
-  std::size_t i = 0;
-  if (s.substr(0, 2) == "::") {
-    p.gap = 0;
-    i = 2;
-    skip_abnf_bug_colon(s, i);
-  } else if (s.empty() || s[0] == ':') {
-    return false;
-  }
-  while (i < s.size()) {
-    const std::size_t end = s.find(':', i);
-    const std::string_view piece = s.substr(i, end == npos ? npos : end - i);
-    if (piece.find('.') != npos) return end == npos && add_ipv4_tail(piece, p);
-    if (p.n == p.groups.size() || !parse_hex4(piece, p.groups[p.n])) return false;
-    ++p.n;
-    if (end == npos) return true;
-    i = end + 1;
-    if (i < s.size() && s[i] == ':') {
-      if (p.gap) return false;  // a second "::"
-      p.gap = p.n;
-      skip_abnf_bug_colon(s, ++i);
-    } else if (i == s.size()) {
-      return false;  // a trailing single ':'
-    }
-  }
-  return true;
-}
-
-// IPv6address (the text forms of RFC 4291 §2.2, with "::" and an embedded IPv4 tail), without
-// brackets, into its 16 bytes.
-bool parse_ipv6(std::string_view s, Ipv6Bytes& out) noexcept {
-  Ipv6Groups p;
-  if (!scan_ipv6(s, p)) return false;
-  constexpr std::size_t kGroups = 8;
-  // "::" stands for at least one zero group; without it all eight must be written.
-  if (p.gap ? p.n >= kGroups : p.n != kGroups) return false;
-  std::array<std::uint16_t, kGroups> full{};
-  const std::size_t head = p.gap.value_or(p.n);
-  for (std::size_t k = 0; k < head; ++k) full[k] = p.groups[k];
-  for (std::size_t k = head; k < p.n; ++k) full[kGroups - (p.n - k)] = p.groups[k];
-  for (std::size_t k = 0; k < kGroups; ++k) {
-    out[2 * k] = static_cast<std::uint8_t>(full[k] >> 8);
-    out[2 * k + 1] = static_cast<std::uint8_t>(full[k] & 0xff);
-  }
-  return true;
-}
-
-bool hosts_equal(const Uri& a, const Uri& b) noexcept {
-  if (a.host_kind != b.host_kind) return false;  // §19.1.4: a name never equals its address
-  if (a.host_kind == HostKind::kIPv6 && a.host.size() >= 2 && b.host.size() >= 2) {
-    // Compared as addresses: "[2001:DB8::1]" and "[2001:db8:0::1]" are the same host.
-    Ipv6Bytes x{};
-    Ipv6Bytes y{};
-    if (parse_ipv6(a.host.substr(1, a.host.size() - 2), x) &&
-        parse_ipv6(b.host.substr(1, b.host.size() - 2), y))
-      return x == y;
-  }
-  if (a.host_kind == HostKind::kIPv4) {
-    Ipv4Bytes x{};
-    Ipv4Bytes y{};
-    if (parse_ipv4(a.host, x) && parse_ipv4(b.host, y)) return x == y;
-  }
-  return iequals(a.host, b.host);
-}
-
-// §19.1.4: "A URI omitting any component with a default value will not match a URI explicitly
-// containing that component" (transport, ttl, user, method), and maddr likewise.
-bool must_be_in_both(std::string_view name) noexcept {
-  for (std::string_view special : {"transport", "ttl", "user", "method", "maddr"})
-    if (equivalent(name, special, true)) return true;
-  return false;
-}
-
-bool sip_params_equal(std::string_view a, std::string_view b) noexcept {
-  // Any parameter in both must match; a special one in only one URI never matches; any other
-  // parameter in only one is ignored. Both directions are walked to catch one-sided ones.
-  const auto covers = [](std::string_view x, std::string_view y) {
-    return for_each_first_param(x, [y](std::string_view name, std::string_view value) {
-      const auto other = lookup(y, ';', name);
-      if (!other) return !must_be_in_both(name);
-      return equivalent(value, *other, true);
-    });
-  };
-  return covers(a, b) && covers(b, a);
-}
-
-bool header_items_equal(std::string_view x, std::string_view y) noexcept {
-  const NameValue a = split_name_value(x);
-  const NameValue b = split_name_value(y);
-  // Header names are case-insensitive; values follow §7.3.1's default (case-insensitive), as
-  // the section 20 rules §19.1.4 refers to cannot be applied to a bare string.
-  return equivalent(a.name, b.name, true) && equivalent(a.value, b.value, true);
-}
-
-std::size_t count_matching(std::string_view list, std::string_view item) noexcept {
-  std::size_t n = 0;
-  for_each_item(list, '&', [&](std::string_view other) {
-    if (header_items_equal(item, other)) ++n;
-    return true;
-  });
-  return n;
-}
-
-// §19.1.4: "Any present header component MUST be present in both URIs and match"; order is not
-// significant, so the headers are compared as multisets.
-bool sip_headers_equal(std::string_view a, std::string_view b) noexcept {
-  if (a.empty() || b.empty()) return a.empty() && b.empty();
-  return for_each_item(a, '&', [a, b](std::string_view item) {
-           return count_matching(a, item) == count_matching(b, item);
-         }) &&
-         for_each_item(b, '&', [a, b](std::string_view item) {
-           return count_matching(a, item) == count_matching(b, item);
-         });
-}
-
-bool sip_equal(const Uri& a, const Uri& b) noexcept {
-  // §19.1.4: userinfo case-sensitive, everything else case-insensitive.
-  if (a.has_user != b.has_user || !equivalent(a.user, b.user, false)) return false;
-  if (a.has_password != b.has_password || !equivalent(a.password, b.password, false))
-    return false;
-  if (!hosts_equal(a, b)) return false;
-  if (a.has_port != b.has_port || a.port != b.port) return false;
-  return sip_params_equal(a.params, b.params) && sip_headers_equal(a.headers, b.headers);
-}
-
-// RFC 3966 §4: numbers and number-valued parameters compare "after removing all visual
-// separators", case-insensitively.
-bool phone_digits_equal(std::string_view a, std::string_view b) noexcept {
-  std::size_t i = 0;
-  std::size_t j = 0;
-  for (;;) {
-    while (i < a.size() && is_visual_separator(a[i])) ++i;
-    while (j < b.size() && is_visual_separator(b[j])) ++j;
-    if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
-    if (lower(a[i]) != lower(b[j])) return false;
-    ++i;
-    ++j;
-  }
-}
-
-bool tel_values_equal(std::string_view name, std::string_view a, std::string_view b) noexcept {
-  if (iequals(name, "ext")) return phone_digits_equal(a, b);
-  if (iequals(name, "phone-context")) {
-    const bool ga = !a.empty() && a[0] == '+';
-    const bool gb = !b.empty() && b[0] == '+';
-    if (ga != gb) return false;
-    return ga ? phone_digits_equal(a, b) : iequals(a, b);
-  }
-  return equivalent(a, b, true);
-}
-
-bool tel_equal(const Uri& a, const Uri& b) noexcept {
-  const bool ga = !a.user.empty() && a.user[0] == '+';
-  const bool gb = !b.user.empty() && b.user[0] == '+';
-  if (ga != gb || !phone_digits_equal(a.user, b.user)) return false;
-  // "If one URI has a parameter name not found in the other, the two URIs are not equal."
-  const auto covers = [](std::string_view x, std::string_view y) {
-    return for_each_first_param(x, [y](std::string_view name, std::string_view value) {
-      const auto other = lookup(y, ';', name);
-      return other && tel_values_equal(name, value, *other);
-    });
-  };
-  return covers(a.params, b.params) && covers(b.params, a.params);
-}
-
-std::string_view scheme_text(const Uri& u) noexcept {
-  switch (u.scheme) {
-    case UriScheme::kSip: return "sip";
-    case UriScheme::kSips: return "sips";
-    case UriScheme::kTel: return "tel";
-    case UriScheme::kOther: break;
-  }
-  return u.scheme_name;
-}
-
-void append_lower(std::string& out, std::string_view s) {
-  for (char c : s) out.push_back(lower(c));
-}
-
-// Hosts are case-insensitive, so the canonical form is lower case; an IPv6 reference written
-// with RFC 3261's extra colon (RFC 5118 §4.10) is re-serialized with the correct two.
-void append_host(std::string& out, const Uri& u) {
-  const std::size_t start = out.size();
-  append_lower(out, u.host);
-  if (u.host_kind != HostKind::kIPv6) return;
-  if (const std::size_t bug = out.find(":::", start); bug != std::string::npos) out.erase(bug, 1);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -707,44 +357,6 @@ std::optional<std::string> unescape(std::string_view text) {
     out.push_back(decode_escape(text[i + 1], text[i + 2]));
     i += 2;
   }
-  return out;
-}
-
-bool uri_equal(const Uri& a, const Uri& b) {
-  // §19.1.4: "A SIP and SIPS URI are never equivalent."
-  if (a.scheme != b.scheme) return false;
-  switch (a.scheme) {
-    case UriScheme::kSip:
-    case UriScheme::kSips: return sip_equal(a, b);
-    case UriScheme::kTel: return tel_equal(a, b);
-    case UriScheme::kOther: break;
-  }
-  // No rules of their own here: scheme case-insensitive, the rest exact up to escaping of
-  // unreserved characters (RFC 3986 §6.2.2).
-  return iequals(a.scheme_name, b.scheme_name) && equivalent(a.opaque, b.opaque, false);
-}
-
-std::string to_string(const Uri& u) {
-  std::string out;
-  append_lower(out, scheme_text(u));
-  out.push_back(':');
-  if (u.scheme == UriScheme::kOther) {
-    out.append(u.opaque);
-    return out;
-  }
-  if (u.has_user || !u.user.empty()) {
-    out.append(u.user);
-    if (u.scheme != UriScheme::kTel) {
-      if (u.has_password || !u.password.empty()) out.append(":").append(u.password);
-      out.push_back('@');
-    }
-  }
-  if (u.scheme != UriScheme::kTel) {
-    append_host(out, u);
-    if (u.has_port) out.append(":").append(std::to_string(u.port));
-  }
-  if (!u.params.empty()) out.append(";").append(u.params);
-  if (!u.headers.empty()) out.append("?").append(u.headers);
   return out;
 }
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -271,6 +275,121 @@ TEST(Host, ScanHostFindsNoHost) {
     HostKind kind = HostKind::kIPv4;
     EXPECT_EQ(scan_host(bad, kind), 0u) << '"' << bad << '"';
     EXPECT_EQ(kind, HostKind::kNone) << '"' << bad << '"';
+  }
+}
+
+// --- ip_address_bytes --------------------------------------------------------------------------
+
+using Bytes = std::array<std::uint8_t, 16>;
+
+// The 16-byte array whose first bytes are `head`, the rest zero.
+Bytes bytes_of(std::initializer_list<int> head) {
+  Bytes b{};
+  std::size_t i = 0;
+  for (int v : head) b[i++] = static_cast<std::uint8_t>(v);
+  return b;
+}
+
+// The bytes `host` names; fails the test when it names none, or an address of another kind.
+Bytes address(std::string_view host, HostKind expected_kind) {
+  Bytes b{};
+  HostKind kind = HostKind::kNone;
+  EXPECT_TRUE(ip_address_bytes(host, b, kind)) << host;
+  EXPECT_EQ(kind, expected_kind) << host;
+  return b;
+}
+
+TEST(Host, IpAddressBytesReadsIpv4) {
+  EXPECT_EQ(address("192.0.2.1", HostKind::kIPv4), bytes_of({192, 0, 2, 1}));
+  EXPECT_EQ(address("0.0.0.0", HostKind::kIPv4), Bytes{});
+  EXPECT_EQ(address("255.255.255.255", HostKind::kIPv4), bytes_of({255, 255, 255, 255}));
+  // 1*3DIGIT allows leading zeros (§25.1); they do not change the address.
+  EXPECT_EQ(address("192.000.002.001", HostKind::kIPv4), bytes_of({192, 0, 2, 1}));
+}
+
+TEST(Host, IpAddressBytesReadsIpv6References) {
+  const Bytes doc = bytes_of({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01});
+  EXPECT_EQ(address("[2001:db8::1]", HostKind::kIPv6), doc);
+  EXPECT_EQ(address("[2001:DB8:0:0:0:0:0:1]", HostKind::kIPv6), doc);
+  EXPECT_EQ(address("[2001:0db8:0000::0001]", HostKind::kIPv6), doc);
+  EXPECT_EQ(address("[::]", HostKind::kIPv6), Bytes{});
+  EXPECT_EQ(address("[::1]", HostKind::kIPv6),
+            bytes_of({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+  EXPECT_EQ(address("[1::]", HostKind::kIPv6), bytes_of({0, 1}));
+  EXPECT_EQ(address("[1:2:3:4:5:6:7:8]", HostKind::kIPv6),
+            bytes_of({0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8}));
+  EXPECT_EQ(address("[1:2::7:8]", HostKind::kIPv6),
+            bytes_of({0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 8}));
+  EXPECT_EQ(address("[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]", HostKind::kIPv6),
+            bytes_of({255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255}));
+}
+
+// RFC 4291 §2.2 form 3: an IPv4 tail stands for the low 32 bits.
+TEST(Host, IpAddressBytesReadsAnEmbeddedIpv4Tail) {
+  const Bytes mapped = bytes_of({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 10});
+  EXPECT_EQ(address("[::ffff:192.0.2.10]", HostKind::kIPv6), mapped);
+  EXPECT_EQ(address("[::ffff:c000:20a]", HostKind::kIPv6), mapped);
+  EXPECT_EQ(address("[1:2:3:4:5:6:1.2.3.4]", HostKind::kIPv6),
+            bytes_of({0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 1, 2, 3, 4}));
+}
+
+// RFC 5118 §4.10: the extra colon RFC 3261's ABNF lets through is read as "::".
+TEST(Host, IpAddressBytesReadsTheThreeColonForm) {
+  EXPECT_EQ(address("[2001:db8:::192.0.2.1]", HostKind::kIPv6),
+            address("[2001:db8::192.0.2.1]", HostKind::kIPv6));
+  EXPECT_EQ(address("[:::192.0.2.1]", HostKind::kIPv6), address("[::192.0.2.1]", HostKind::kIPv6));
+  EXPECT_EQ(address("[2001:db8:::1:192.0.2.1]", HostKind::kIPv6),
+            address("[2001:db8::1:192.0.2.1]", HostKind::kIPv6));
+}
+
+// via-received (§25.1) writes an IPv6address without brackets; the tolerance of RFC 5118 §4.10
+// is for the bracketed IPv6reference only, as in classify_host.
+TEST(Host, IpAddressBytesReadsABareIpv6Address) {
+  EXPECT_EQ(address("2001:db8::1", HostKind::kIPv6), address("[2001:db8::1]", HostKind::kIPv6));
+  EXPECT_EQ(address("::ffff:192.0.2.10", HostKind::kIPv6),
+            address("[::ffff:192.0.2.10]", HostKind::kIPv6));
+  Bytes b{};
+  HostKind kind = HostKind::kIPv4;
+  EXPECT_FALSE(ip_address_bytes("2001:db8:::192.0.2.1", b, kind));
+  EXPECT_EQ(kind, HostKind::kNone);
+}
+
+TEST(Host, IpAddressBytesRejectsNamesAndMalformedAddresses) {
+  for (std::string_view bad :
+       {"", "atlanta.com", "a", "1.2.3", "1.2.3.256", "0001.2.3.4", "1.2.3.4.", "[", "[]", "[:]",
+        "[::1", "::1]", "[::1]:5060", "[1.2.3.4]", "[atlanta.com]", "[2001:db8:::1]", "[:::]",
+        "[::::192.0.2.1]", "[1:2:3:4:5:6:7:8:9]", "[1::2::3]", "1:2:3:4:5:6:7", ":::1",
+        "[::1%25eth0]"}) {
+    Bytes b;
+    b.fill(0xAA);
+    HostKind kind = HostKind::kIPv4;
+    EXPECT_FALSE(ip_address_bytes(bad, b, kind)) << '"' << bad << '"';
+    EXPECT_EQ(kind, HostKind::kNone) << '"' << bad << '"';
+    Bytes untouched;
+    untouched.fill(0xAA);
+    EXPECT_EQ(b, untouched) << '"' << bad << '"';  // untouched on failure
+  }
+}
+
+// It reads exactly the addresses the validators accept: an address classify_host calls IPv4 or
+// IPv6, or a bare IPv6address.
+TEST(Host, IpAddressBytesAgreesWithTheValidators) {
+  const std::string too_long = "[" + std::string(70, '1') + ":::192.0.2.1]";
+  const std::initializer_list<std::string_view> hosts = {
+      "192.0.2.1", "01.2.3.4", "256.1.1.1", "1.2.3.4a", "atlanta.com", "1a.example.com", "[::1]",
+      "[2001:db8::10]", "[2001:db8:::192.0.2.1]", "[::ffff:::192.0.2.1]", "[1:::2:3]", "[12345::]",
+      "[g::]", "[::1.2.3.4.5]", "[::1.2.3.4:5]", "[1:2:3:4:5:6:7::8]", "[1:2:3:4:5:6:7:1.2.3.4]",
+      "::", "1::", "::1:", "1:::2", "12345::", "[[::1]]", "[ ::1]", too_long};
+  for (std::string_view h : hosts) {
+    Bytes b{};
+    HostKind kind = HostKind::kNone;
+    const bool ok = ip_address_bytes(h, b, kind);
+    const HostKind classified = classify_host(h);
+    HostKind expected = HostKind::kNone;
+    if (classified == HostKind::kIPv4 || classified == HostKind::kIPv6) expected = classified;
+    if (is_ipv6_address(h)) expected = HostKind::kIPv6;
+    EXPECT_EQ(ok, expected != HostKind::kNone) << h;
+    EXPECT_EQ(kind, expected) << h;
   }
 }
 
