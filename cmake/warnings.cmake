@@ -1,5 +1,3 @@
-# Warnings for every target of the project.
+# Warnings for every target of the project. Optimisation comes from the build type (Release:
+# -O3 -DNDEBUG).
 add_compile_options(-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wimplicit-fallthrough)
-if(CMAKE_BUILD_TYPE STREQUAL "Release")
-  add_compile_options(-O2)
-endif()
