@@ -1,0 +1,40 @@
+// Private: one bound UDP socket of a worker: the receive loop and datagram sends.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+
+#include <system_error>
+
+#include "transport/connection.hpp"
+#include "transport/datagram_batch.hpp"
+
+namespace trapezoid::transport::detail {
+
+class UdpSocket {
+ public:
+  // `batch`: datagrams read per system call (recvmmsg), each slot 64 KiB.
+  UdpSocket(boost::asio::io_context& io, InboundProcessor& processor, InboundSink& sink, std::size_t batch)
+      : socket_(io), processor_(processor), sink_(sink), batch_(batch) {}
+
+  [[nodiscard]] std::error_code open(const IpAddress& address, std::uint16_t port, bool reuse_port);
+  [[nodiscard]] const Endpoint& local() const noexcept { return local_; }
+  // Starts the receive loop; it ends when the socket closes.
+  void start() { receive(); }
+  // Non-blocking: a datagram the kernel cannot take now is an error, not a wait.
+  [[nodiscard]] std::error_code send_to(std::string_view bytes, const Endpoint& to);
+  void close();
+
+ private:
+  void receive();
+  void drain();
+
+  boost::asio::ip::udp::socket socket_;
+  InboundProcessor& processor_;
+  InboundSink& sink_;
+  DatagramBatch batch_;
+  Endpoint local_;
+};
+
+}  // namespace trapezoid::transport::detail

@@ -1,0 +1,161 @@
+#include "transport/worker.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <optional>
+
+#include "sip/random_id.hpp"
+#include "transport/inbound.hpp"
+#include "transport/tcp_transport.hpp"
+#include "transport/udp_socket.hpp"
+
+namespace trapezoid::transport {
+
+namespace {
+
+detail::StreamSettings stream_settings(const WorkerConfig& c) {
+  detail::StreamSettings s;
+  s.limits = c.limits;
+  s.max_buffer = c.max_stream_buffer != 0 ? c.max_stream_buffer
+                                          : c.limits.max_header_bytes + c.limits.max_body_bytes + 4;
+  s.first_message_timeout = c.first_message_timeout;
+  s.idle_timeout = c.idle_timeout;
+  s.connect_timeout = c.connect_timeout;
+  s.max_queued_bytes = c.max_queued_bytes;
+  return s;
+}
+
+}  // namespace
+
+struct TransportWorker::Impl final : detail::InboundSink {
+  Impl(WorkerConfig c, MessageHandler& h, Logger& l)
+      : config(std::move(c)),
+        settings(stream_settings(config)),
+        handler(h),
+        log_sink(l),
+        processor(config.limits, random),
+        tcp(io, settings, config.max_connections, processor, *this) {
+    processor.set_sent_by(config.sent_by);
+  }
+
+  ~Impl() override {
+    // Close every socket, then let the aborted operations finish while their objects live.
+    closing = true;
+    for (auto& u : udp) u->close();
+    tcp.close_all();
+    io.restart();
+    io.poll();
+  }
+
+  // RFC 3261 §18.2.1: TCP listens on the port and address where UDP does. With an ephemeral
+  // port the one UDP got may be taken for TCP: try a few.
+  std::error_code open_address(const IpAddress& address) {
+    // An ephemeral port is this worker's alone: sharing it could join a stranger's socket.
+    const bool reuse = config.reuse_port && config.port != 0;
+    std::error_code ec;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      std::uint16_t port = config.port;
+      std::unique_ptr<detail::UdpSocket> u;
+      if (config.udp) {
+        u = std::make_unique<detail::UdpSocket>(io, processor, *this, config.udp_batch);
+        if ((ec = u->open(address, port, reuse))) return ec;
+        port = u->local().port;
+      }
+      if (config.tcp) ec = tcp.listen(address, port, reuse);
+      if (!ec) {
+        if (u) udp.push_back(std::move(u));
+        return {};
+      }
+      if (u) u->close();
+      if (config.port != 0 || !config.udp || ec != std::errc::address_in_use) return ec;
+    }
+    return ec;
+  }
+
+  void do_send(std::string bytes, const Target& target) {
+    if (closing) return;  // the worker is being destroyed: no new work
+    switch (target.remote.transport) {
+      case TransportKind::kUdp:
+        for (auto& u : udp) {
+          if (u->local().address.is_v6() != target.remote.address.is_v6()) continue;
+          if (std::error_code ec = u->send_to(bytes, target.remote)) handler.on_transport_error(target, ec);
+          return;
+        }
+        return handler.on_transport_error(target, std::make_error_code(std::errc::address_family_not_supported));
+      case TransportKind::kTcp:
+        return tcp.send(std::move(bytes), target);
+      case TransportKind::kTls:
+        return handler.on_transport_error(target, std::make_error_code(std::errc::protocol_not_supported));
+    }
+  }
+
+  // detail::InboundSink
+  void deliver(Inbound&& in, const Source& from) override {
+    switch (in.action) {
+      case Inbound::Action::kPassUp:
+        return handler.on_message(std::move(in.message), from);
+      case Inbound::Action::kReply:
+        log_sink.log(LogLevel::kInfo, "answering " + std::to_string(in.status) + " " + std::string(in.why) + " to " +
+                                     to_string(from));
+        return do_send(std::move(in.reply), in.reply_to);
+      case Inbound::Action::kDrop:
+        return log_sink.log(LogLevel::kWarning, "dropped message from " + to_string(from) + ": " + std::string(in.why));
+    }
+  }
+  void send_failed(const Target& to, std::error_code error) override { handler.on_transport_error(to, error); }
+  Logger& logger() override { return log_sink; }
+
+  WorkerConfig config;
+  detail::StreamSettings settings;
+  MessageHandler& handler;
+  Logger& log_sink;
+  sip::SystemRandomSource random;
+  InboundProcessor processor;
+  boost::asio::io_context io{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
+  std::vector<std::unique_ptr<detail::UdpSocket>> udp;
+  detail::TcpTransport tcp;
+  bool closing = false;
+};
+
+TransportWorker::TransportWorker(WorkerConfig config, MessageHandler& handler, Logger& logger)
+    : impl_(std::make_unique<Impl>(std::move(config), handler, logger)) {}
+
+TransportWorker::~TransportWorker() = default;
+
+std::error_code TransportWorker::start() {
+  for (const std::string& text : impl_->config.addresses) {
+    std::optional<IpAddress> address = IpAddress::parse(text);
+    if (!address) return std::make_error_code(std::errc::invalid_argument);
+    if (std::error_code ec = impl_->open_address(*address)) return ec;
+  }
+  for (auto& u : impl_->udp) u->start();
+  impl_->tcp.start();
+  return {};
+}
+
+void TransportWorker::run() { impl_->io.run(); }
+
+void TransportWorker::stop() { impl_->io.stop(); }
+
+void TransportWorker::post(std::function<void()> fn) { boost::asio::post(impl_->io, std::move(fn)); }
+
+void TransportWorker::send(std::string bytes, const Target& target) {
+  if (impl_->io.get_executor().running_in_this_thread()) return impl_->do_send(std::move(bytes), target);
+  boost::asio::post(impl_->io, [impl = impl_.get(), b = std::move(bytes), target]() mutable {
+    impl->do_send(std::move(b), target);
+  });
+}
+
+std::vector<Endpoint> TransportWorker::local_endpoints() const {
+  std::vector<Endpoint> out;
+  for (const auto& u : impl_->udp) out.push_back(u->local());
+  for (const Endpoint& e : impl_->tcp.local_endpoints()) out.push_back(e);
+  return out;
+}
+
+std::size_t TransportWorker::connection_count() const noexcept { return impl_->tcp.count(); }
+
+}  // namespace trapezoid::transport

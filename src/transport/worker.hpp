@@ -1,0 +1,95 @@
+// A transport worker: one thread's sockets (UDP and TCP on IPv4 and IPv6, SO_REUSEPORT so that
+// several workers share a port), its connections and its event loop. Shared-nothing: nothing
+// of a worker is touched by another thread except through post(), send() and stop().
+//
+//   WorkerConfig cfg;                       // 127.0.0.1 and ::1, port 5060, UDP + TCP
+//   TransportWorker w(cfg, handler, logger);
+//   if (std::error_code ec = w.start()) die(ec.message());   // binds the sockets
+//   std::thread t([&] { w.run(); });        // the worker's thread
+//   w.send(bytes, Target{{TransportKind::kTcp, addr, 5060}, from.connection});
+//   w.stop(); t.join();
+//
+// Received messages go to MessageHandler::on_message on the worker's thread; requests that fail
+// to parse or fail the syntax checks are answered by the worker with the error response
+// (RFC 3261 §8.2, §18.3) and never reach the handler.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "sip/parser.hpp"
+#include "transport/endpoint.hpp"
+#include "transport/handler.hpp"
+#include "transport/sent_by.hpp"
+
+namespace trapezoid::transport {
+
+struct WorkerConfig {
+  // Each address gets a UDP socket and a TCP listener on the same port (RFC 3261 §18.2.1).
+  std::vector<std::string> addresses = {"127.0.0.1", "::1"};
+  // 0: an ephemeral port per address (see local_endpoints()), never shared (no SO_REUSEPORT).
+  std::uint16_t port = 5060;
+  bool udp = true;
+  bool tcp = true;
+  bool reuse_port = true;  // SO_REUSEPORT: workers share the port, the kernel spreads the load
+  // RFC 3261 §18.1.2: the sent-by values this element puts in its Vias; a response whose top
+  // Via names another is discarded. Empty: no check.
+  std::vector<SentBy> sent_by;
+
+  // Datagrams read per system call (recvmmsg); each takes a 64 KiB buffer per UDP socket.
+  std::size_t udp_batch = 8;
+
+  sip::ParserLimits limits;
+  // Bytes held for one unfinished stream message; 0: header and body limits plus a little.
+  std::size_t max_stream_buffer = 0;
+  std::size_t max_connections = 1024;
+  // A connection that has sent no message yet is closed after this.
+  std::chrono::milliseconds first_message_timeout{10'000};
+  // RFC 3261 §18: keep connections at least 64*T1 after the last message.
+  std::chrono::milliseconds idle_timeout{5 * 60 * 1000};
+  std::chrono::milliseconds connect_timeout{5'000};
+  // Bytes waiting to be written on one connection; past it the connection fails.
+  std::size_t max_queued_bytes = 8 * 1024 * 1024;
+};
+
+class TransportWorker {
+ public:
+  // `handler` and `logger` must outlive the worker.
+  TransportWorker(WorkerConfig config, MessageHandler& handler, Logger& logger);
+  // Closes every socket and connection. Call after run() has returned (stop(), then join).
+  ~TransportWorker();
+  TransportWorker(const TransportWorker&) = delete;
+  TransportWorker& operator=(const TransportWorker&) = delete;
+
+  // Opens and binds the sockets; an error names the first that failed (bad configuration).
+  [[nodiscard]] std::error_code start();
+  // Runs the event loop on the calling thread until stop().
+  void run();
+  // Any thread: ends run() soon; open connections are closed when the worker is destroyed.
+  void stop();
+
+  // Any thread: runs `fn` on the worker's thread.
+  void post(std::function<void()> fn);
+
+  // Any thread (work is moved to the worker's thread). UDP: one datagram to target.remote.
+  // TCP: on target.connection while it is open, else on an open connection to target.remote,
+  // else on a new connection (RFC 3261 §18.1.1, §18.2.2). Failures go to on_transport_error.
+  void send(std::string bytes, const Target& target);
+
+  // The bound sockets (after start()): their transport, address and actual port.
+  [[nodiscard]] std::vector<Endpoint> local_endpoints() const;
+  // Open stream connections (updated on the worker's thread).
+  [[nodiscard]] std::size_t connection_count() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trapezoid::transport
