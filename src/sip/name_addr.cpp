@@ -11,25 +11,6 @@ namespace {
 
 constexpr std::string_view kMalformed = "Malformed Address";
 
-// display-name = *(token LWS) / quoted-string (§25.1). Returns false on a character that can
-// belong to neither, such as the ',' of an unquoted "Bell, Alexander".
-bool scan_display_name(Scanner& s, std::string_view& out) {
-  if (s.peek() == '"') {
-    out = s.quoted_string();
-    return !out.empty();
-  }
-  const std::size_t start = s.pos();
-  std::size_t end = start;
-  while (true) {
-    std::string_view t = s.token();
-    if (t.empty()) break;
-    end = s.pos();
-    s.skip_lws();
-  }
-  out = s.text().substr(start, end - start);
-  return s.peek() == '<';
-}
-
 }  // namespace
 
 std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept {
@@ -47,17 +28,32 @@ std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept
   s.skip_lws();
   // name-addr when a '<' comes after an optional display name; addr-spec otherwise.
   bool name_addr = false;
-  if (s.peek() == '"' || s.peek() == '<') {
+  // display-name = *(token LWS) / quoted-string (§25.1); an unquoted "Bell, Alexander" fails
+  // below, as its ',' is neither.
+  if (s.peek() == '"') {
+    out.display_name = s.quoted_string();
+    if (out.display_name.empty()) return malformed();
+    name_addr = true;
+  } else if (s.peek() == '<') {
     name_addr = true;
   } else {
-    // A run of tokens followed by '<' is a display name; "sip:..." without '<' is an addr-spec.
+    // A run of tokens followed by '<' is a display name; "sip:..." without '<' is an addr-spec,
+    // read again from the start.
     Scanner probe = s;
-    while (!probe.token().empty()) probe.skip_lws();
-    name_addr = probe.peek() == '<';
+    const std::size_t start = probe.pos();
+    std::size_t end = start;
+    while (!probe.token().empty()) {
+      end = probe.pos();
+      probe.skip_lws();
+    }
+    if (probe.peek() == '<') {
+      out.display_name = probe.text().substr(start, end - start);
+      s = probe;
+      name_addr = true;
+    }
   }
 
   if (name_addr) {
-    if (!scan_display_name(s, out.display_name)) return malformed();
     s.skip_lws();
     if (!s.accept('<')) return malformed();
     // RFC 3261 §25.1 LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside the brackets
