@@ -147,7 +147,11 @@ ParseResult MessageParser::parse_headers(std::size_t& pos, std::size_t start) {
     }
     // field-name: token, optional whitespace, ':' (§7.3.1, HCOLON).
     std::size_t i = pos;
-    while (i < lf && charset::is_token(base[i])) ++i;
+    if (lf < size) {
+      while (charset::is_token(base[i])) ++i;  // the '\n' at lf stops it
+    } else {
+      while (i < lf && charset::is_token(base[i])) ++i;
+    }
     if (i == pos) return ParseResult::fail(400, "Malformed Header Name", pos);
     const std::string_view name(base + pos, i - pos);
     while (i < lf && charset::is_ws(base[i])) ++i;
