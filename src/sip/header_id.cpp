@@ -41,8 +41,8 @@ struct Slot {
   std::uint8_t len = 0;
   std::array<char, kMaxName> lower{};
   std::array<char, kMaxName> mask{};
-  // The first and the last eight bytes of `lower` and `mask` (overlapping for names of 8..16
-  // bytes), so that such names compare in two word operations.
+  // The first and the last w bytes of `lower` and `mask`, w = 8, 4 or 2 by the name's length
+  // (overlapping), so that names of 2..16 bytes compare in two word operations.
   std::uint64_t head_lower = 0, head_mask = 0, tail_lower = 0, tail_mask = 0;
 };
 
@@ -51,9 +51,11 @@ struct Table {
   std::array<std::uint8_t, 128> compact{};  // HeaderId for one-letter compact forms
 };
 
-constexpr std::uint64_t pack8(const std::array<char, kMaxName>& a, std::size_t from) {
+constexpr std::size_t word_width(std::size_t len) { return len >= 8 ? 8 : len >= 4 ? 4 : 2; }
+
+constexpr std::uint64_t pack(const std::array<char, kMaxName>& a, std::size_t from, std::size_t width) {
   std::uint64_t v = 0;
-  for (std::size_t k = 0; k < 8; ++k) v |= std::uint64_t{static_cast<unsigned char>(a[from + k])} << (8 * k);
+  for (std::size_t k = 0; k < width; ++k) v |= std::uint64_t{static_cast<unsigned char>(a[from + k])} << (8 * k);
   return v;
 }
 
@@ -71,11 +73,12 @@ constexpr Table make_table() {
       s.lower[k] = letter ? static_cast<char>(name[k] | 0x20) : name[k];
       s.mask[k] = letter ? 0x20 : 0;
     }
-    if (name.size() >= 8) {
-      s.head_lower = pack8(s.lower, 0);
-      s.head_mask = pack8(s.mask, 0);
-      s.tail_lower = pack8(s.lower, name.size() - 8);
-      s.tail_mask = pack8(s.mask, name.size() - 8);
+    if (name.size() >= 2 && name.size() <= 16) {
+      const std::size_t w = word_width(name.size());
+      s.head_lower = pack(s.lower, 0, w);
+      s.head_mask = pack(s.mask, 0, w);
+      s.tail_lower = pack(s.lower, name.size() - w, w);
+      s.tail_mask = pack(s.mask, name.size() - w, w);
     }
     if (char c = kInfo[i].compact; c != 0) {
       t.compact[static_cast<unsigned char>(c)] = static_cast<std::uint8_t>(i);
@@ -87,20 +90,37 @@ constexpr Table make_table() {
 
 constexpr Table kTable = make_table();
 
-static_assert(std::endian::native == std::endian::little, "load8 and pack8 must agree on byte order");
+static_assert(std::endian::native == std::endian::little, "load and pack must agree on byte order");
 
-std::uint64_t load8(const char* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;  // little-endian hosts: byte k in bits 8k..8k+7, as pack8 lays them out
+// Little-endian: byte k lands in bits 8k..8k+7, as pack lays them out.
+template <std::size_t W>
+std::uint64_t load(const char* p) noexcept {
+  if constexpr (W == 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  } else if constexpr (W == 4) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  } else {
+    std::uint16_t v;
+    std::memcpy(&v, p, 2);
+    return v;
+  }
+}
+
+template <std::size_t W>
+bool same_words(const Slot& s, std::string_view name) noexcept {
+  return (load<W>(name.data()) | s.head_mask) == s.head_lower &&
+         (load<W>(name.data() + name.size() - W) | s.tail_mask) == s.tail_lower;
 }
 
 bool same_name(const Slot& s, std::string_view name) noexcept {
   const std::size_t len = name.size();
-  if (len >= 8 && len <= 16) {
-    return (load8(name.data()) | s.head_mask) == s.head_lower &&
-           (load8(name.data() + len - 8) | s.tail_mask) == s.tail_lower;
-  }
+  if (len >= 8 && len <= 16) return same_words<8>(s, name);
+  if (len >= 4 && len < 8) return same_words<4>(s, name);
+  if (len >= 2 && len < 4) return same_words<2>(s, name);
   std::size_t k = 0;
   while (k < len && static_cast<char>(name[k] | s.mask[k]) == s.lower[k]) ++k;
   return k == len;
