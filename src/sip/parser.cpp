@@ -37,6 +37,14 @@ class MessageParser {
 
 namespace {
 
+// The first ' ' of `line` at or after `from`, or npos: short spans, where find_byte beats
+// std::string_view::find.
+std::size_t find_space(std::string_view line, std::size_t from) {
+  if (from >= line.size()) return std::string_view::npos;
+  const char* sp = find_byte(line.data() + from, line.data() + line.size(), ' ');
+  return sp == nullptr ? std::string_view::npos : static_cast<std::size_t>(sp - line.data());
+}
+
 // Parses "SIP/x.y" (case-insensitive literal, §7.1); false if malformed.
 bool parse_version(std::string_view v, int& major, int& minor) {
   if (v.size() < 7 || !charset::iequals(v.substr(0, 4), "SIP/")) return false;
@@ -217,11 +225,11 @@ ParseResult MessageParser::parse_request_line(std::string_view line, std::size_t
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF (§7.1). RFC 4475 §3.1.2.9 and
   // §3.1.2.10 let a receiver accept extra spaces between the parts and after the version, as
   // deployed stacks do; a space inside the Request-URI still splits it into too many parts.
-  std::size_t sp1 = line.find(' ');
+  std::size_t sp1 = find_space(line, 0);
   if (sp1 == std::string_view::npos || sp1 == 0 || !charset::all_token(line.substr(0, sp1)))
     return ParseResult::fail(400, "Malformed Request Line", at);
   std::size_t uri_start = line.find_first_not_of(' ', sp1);
-  std::size_t sp2 = uri_start == std::string_view::npos ? uri_start : line.find(' ', uri_start);
+  std::size_t sp2 = uri_start == std::string_view::npos ? uri_start : find_space(line, uri_start);
   if (sp2 == std::string_view::npos) return ParseResult::fail(400, "Malformed Request Line", at);
   std::string_view uri = line.substr(uri_start, sp2 - uri_start);
   for (char c : uri)
@@ -243,7 +251,7 @@ ParseResult MessageParser::parse_request_line(std::string_view line, std::size_t
 
 ParseResult MessageParser::parse_status_line(std::string_view line, std::size_t at) {
   // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (§7.2).
-  std::size_t sp1 = line.find(' ');
+  std::size_t sp1 = find_space(line, 0);
   if (sp1 == std::string_view::npos) return ParseResult::fail(400, "Malformed Status Line", at);
   std::string_view version = line.substr(0, sp1);
   if (!parse_version(version, out_.version_major_, out_.version_minor_))

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "sip/charset.hpp"
+#include "sip/find_byte.hpp"
 #include "sip/host.hpp"
 #include "sip/uri_text.hpp"
 
@@ -161,7 +162,8 @@ std::string_view parse_sip(std::string_view rest, Uri& out) noexcept {
   // No character after the userinfo (host, paramchar, hname/hvalue) may be '@', so the first
   // '@' always ends the userinfo, even when the user holds ';' or '?' (§19.1.3, RFC 4475
   // semiuri).
-  if (const std::size_t at = rest.find('@'); at != npos) {
+  if (const char* at_sign = find_byte(rest.data(), rest.data() + rest.size(), '@'); at_sign != nullptr) {
+    const auto at = static_cast<std::size_t>(at_sign - rest.data());
     if (const auto err = parse_userinfo(rest.substr(0, at), out); !err.empty()) return err;
     rest.remove_prefix(at + 1);
   }
