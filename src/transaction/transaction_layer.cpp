@@ -161,6 +161,21 @@ void TransactionLayer::report_transport_error(TransactionId tx, TimePoint now) {
   if (Slot* slot = find(tx)) std::visit([](auto& m) { m.on_transport_error(); }, slot->machine);
 }
 
+void TransactionLayer::report_transport_error(const Peer& peer, TimePoint now) {
+  CallScope scope(*this, now);
+  const auto same_place = [&](const Peer& p) {
+    if (peer.flow != 0 && p.flow == peer.flow) return true;
+    return p.transport == peer.transport && p.ipv6 == peer.ipv6 && p.address == peer.address &&
+           p.port == peer.port;
+  };
+  // Collect first: a transaction's report may end it (the reaping waits for the scope anyway).
+  std::vector<TransactionId> hit;
+  for (const auto& [id, slot] : slots_)
+    if (same_place(slot->peer)) hit.push_back(id);
+  for (const TransactionId id : hit)
+    if (Slot* slot = find(id)) std::visit([](auto& m) { m.on_transport_error(); }, slot->machine);
+}
+
 void TransactionLayer::advance(TimePoint now) {
   CallScope scope(*this, now);
   timers_.run_due(now, [&](const TimerEntry& e) {

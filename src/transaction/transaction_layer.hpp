@@ -65,6 +65,9 @@ class TransactionLayer final : private TransactionEffects {
 
   // The transport found out later that it cannot reach the transaction's peer (§17.1.4).
   void report_transport_error(TransactionId tx, TimePoint now);
+  // The same for every live transaction whose peer is `peer` (the same transport, address and
+  // port, or the same connection): the transport names where it failed, not who sent.
+  void report_transport_error(const Peer& peer, TimePoint now);
 
   // Fires every timer due at `now`.
   void advance(TimePoint now);

@@ -20,12 +20,13 @@ namespace trapezoid::transaction {
 
 // Where a transaction's messages go: an opaque value the transport layer fills and reads (a
 // connection id for a stream, an address and port for a datagram). The transaction layer only
-// stores and hands it back.
+// stores and hands it back (transport_peer.hpp converts to and from the transport's values).
 struct Peer {
   std::uint64_t flow = 0;                 // connection id, or 0
   std::array<std::uint8_t, 16> address{}; // IPv4 in the first 4 bytes, or IPv6
   std::uint16_t port = 0;
   std::uint8_t transport = 0;             // the transport layer's own code
+  bool ipv6 = false;                      // which of the two `address` holds
   friend bool operator==(const Peer&, const Peer&) = default;
 };
 

@@ -3,6 +3,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <optional>
 
@@ -43,6 +44,8 @@ struct TransportWorker::Impl final : detail::InboundSink {
   ~Impl() override {
     // Close every socket, then let the aborted operations finish while their objects live.
     closing = true;
+    wake_fn = nullptr;
+    wake_timer.cancel();
     for (auto& u : udp) u->close();
     tcp.close_all();
     io.restart();
@@ -91,6 +94,26 @@ struct TransportWorker::Impl final : detail::InboundSink {
     }
   }
 
+  // One pending wake-up: a new one cancels the old, whose handler then sees a stale generation
+  // (or operation_aborted) and does nothing.
+  void do_wake_at(std::chrono::steady_clock::time_point when, std::function<void()> fn) {
+    if (closing) return;
+    wake_fn = std::move(fn);
+    const std::uint64_t generation = ++wake_generation;
+    wake_timer.expires_at(when);
+    wake_timer.async_wait([this, generation](const boost::system::error_code& ec) {
+      if (ec || generation != wake_generation || !wake_fn) return;
+      std::function<void()> due = std::move(wake_fn);
+      wake_fn = nullptr;
+      due();  // may call wake_at() again
+    });
+  }
+  void do_cancel_wake() {
+    ++wake_generation;
+    wake_fn = nullptr;
+    wake_timer.cancel();
+  }
+
   // detail::InboundSink
   void deliver(Inbound&& in, const Source& from) override {
     switch (in.action) {
@@ -117,6 +140,9 @@ struct TransportWorker::Impl final : detail::InboundSink {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
   std::vector<std::unique_ptr<detail::UdpSocket>> udp;
   detail::TcpTransport tcp;
+  boost::asio::steady_timer wake_timer{io};
+  std::function<void()> wake_fn;
+  std::uint64_t wake_generation = 0;
   bool closing = false;
 };
 
@@ -141,6 +167,18 @@ void TransportWorker::run() { impl_->io.run(); }
 void TransportWorker::stop() { impl_->io.stop(); }
 
 void TransportWorker::post(std::function<void()> fn) { boost::asio::post(impl_->io, std::move(fn)); }
+
+void TransportWorker::wake_at(std::chrono::steady_clock::time_point when, std::function<void()> fn) {
+  if (impl_->io.get_executor().running_in_this_thread()) return impl_->do_wake_at(when, std::move(fn));
+  boost::asio::post(impl_->io, [impl = impl_.get(), when, f = std::move(fn)]() mutable {
+    impl->do_wake_at(when, std::move(f));
+  });
+}
+
+void TransportWorker::cancel_wake() {
+  if (impl_->io.get_executor().running_in_this_thread()) return impl_->do_cancel_wake();
+  boost::asio::post(impl_->io, [impl = impl_.get()] { impl->do_cancel_wake(); });
+}
 
 void TransportWorker::send(std::string bytes, const Target& target) {
   if (impl_->io.get_executor().running_in_this_thread()) return impl_->do_send(std::move(bytes), target);

@@ -7,6 +7,7 @@
 //   if (std::error_code ec = w.start()) die(ec.message());   // binds the sockets
 //   std::thread t([&] { w.run(); });        // the worker's thread
 //   w.send(bytes, Target{{TransportKind::kTcp, addr, 5060}, from.connection});
+//   w.wake_at(steady_clock::now() + 50ms, [&] { ... });   // one re-armable timer
 //   w.stop(); t.join();
 //
 // Received messages go to MessageHandler::on_message on the worker's thread; requests that fail
@@ -76,6 +77,14 @@ class TransportWorker {
 
   // Any thread: runs `fn` on the worker's thread.
   void post(std::function<void()> fn);
+
+  // The worker's one wake-up timer, for the layer above (the transaction layer arms it at its
+  // next_deadline()). Runs `fn` on the worker's thread at `when` (at once if it has passed).
+  // Re-arming replaces the pending wake-up: its function is dropped, never called. From
+  // another thread (or before run()) the call is posted to the worker's thread.
+  void wake_at(std::chrono::steady_clock::time_point when, std::function<void()> fn);
+  // Drops the pending wake-up, if any (same threading as wake_at()).
+  void cancel_wake();
 
   // Any thread (work is moved to the worker's thread). UDP: one datagram to target.remote.
   // TCP: on target.connection while it is open, else on an open connection to target.remote,

@@ -306,6 +306,40 @@ TEST_F(LayerTest, TransportErrorsReachTheTu) {
   EXPECT_FALSE(layer.contains(*tx2));
 }
 
+TEST_F(LayerTest, TransportErrorAtAPeerReachesItsTransactionsOnly) {
+  RequestSpec to_bob;
+  to_bob.method = "OPTIONS";
+  to_bob.branch = "z9hG4bKbob";
+  auto at_bob = layer.send_request(request(to_bob), bob, Reliability::kReliable, now);
+  Peer carol{0, {192, 0, 2, 3}, 5060, 0};
+  RequestSpec to_carol = to_bob;
+  to_carol.branch = "z9hG4bKcarol";
+  auto at_carol = layer.send_request(request(to_carol), carol, Reliability::kReliable, now);
+  ASSERT_TRUE(at_bob && at_carol);
+  Peer bob_elsewhere = bob;  // another port, no connection
+  bob_elsewhere.flow = 0;
+  bob_elsewhere.port = 5070;
+  layer.report_transport_error(bob_elsewhere, now);
+  EXPECT_TRUE(tu.transport_errors.empty());
+  Peer bob_no_flow = bob;
+  bob_no_flow.flow = 0;  // the same address and port: the failure is bob's
+  layer.report_transport_error(bob_no_flow, now);
+  EXPECT_EQ(tu.transport_errors, (std::vector<TransactionId>{*at_bob}));
+  EXPECT_FALSE(layer.contains(*at_bob));
+  EXPECT_TRUE(layer.contains(*at_carol));
+  Peer carol_connection = bob;  // the connection carol's transaction was sent on, by id
+  carol_connection.flow = 9;
+  Peer carol_on_9 = carol;
+  carol_on_9.flow = 9;
+  RequestSpec again = to_carol;
+  again.branch = "z9hG4bKcarol2";
+  auto on_9 = layer.send_request(request(again), carol_on_9, Reliability::kReliable, now);
+  ASSERT_TRUE(on_9);
+  layer.report_transport_error(carol_connection, now);
+  EXPECT_EQ(tu.transport_errors.back(), *on_9);
+  EXPECT_TRUE(layer.contains(*at_carol));
+}
+
 TEST_F(LayerTest, UnmatchableMessagesAreDropped) {
   sip::Message m = parse(
       "OPTIONS sip:bob@biloxi.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"

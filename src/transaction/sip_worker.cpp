@@ -1,0 +1,114 @@
+#include "transaction/sip_worker.hpp"
+
+#include <string>
+#include <utility>
+
+#include "transaction/transport_peer.hpp"
+#include "transport/response_route.hpp"
+
+namespace trapezoid::transaction {
+
+// Marks a call into the layer; the outermost one re-arms the wake-up when it returns.
+class SipWorker::Busy {
+ public:
+  explicit Busy(SipWorker& w) : w_(w) { ++w_.depth_; }
+  ~Busy() {
+    if (--w_.depth_ == 0) w_.rearm();
+  }
+  Busy(const Busy&) = delete;
+  Busy& operator=(const Busy&) = delete;
+
+ private:
+  SipWorker& w_;
+};
+
+namespace {
+
+// Where a server transaction's responses go: RFC 3261 §18.2.2 (and RFC 3581 §4) from the
+// request's top Via as stamped on receipt, on the request's connection for a stream. A Via
+// that names a host to resolve (RFC 3263 §5) falls back to the source.
+Peer response_peer(const sip::Message& request, const transport::Source& from) {
+  transport::ResponseRoute route;
+  if (transport::route_response(request, from.connection, route))
+    if (std::optional<transport::Target> t = route.target()) return to_peer(*t);
+  return to_peer(from);
+}
+
+}  // namespace
+
+SipWorker::SipWorker(transport::WorkerConfig config, TransactionUser& user, transport::Logger& logger,
+                     TimerConfig timers)
+    : layer_(*this, user, timers), transport_(std::move(config), *this, logger) {}
+
+SipWorker::~SipWorker() {
+  // The transport closes its sockets next; whatever it reports while closing goes nowhere.
+  closing_ = true;
+}
+
+std::error_code SipWorker::start() { return transport_.start(); }
+void SipWorker::run() { transport_.run(); }
+void SipWorker::stop() { transport_.stop(); }
+void SipWorker::post(std::function<void()> fn) { transport_.post(std::move(fn)); }
+std::vector<transport::Endpoint> SipWorker::local_endpoints() const { return transport_.local_endpoints(); }
+
+bool SipWorker::respond(TransactionId server_tx, std::string_view response_bytes) {
+  Busy busy(*this);
+  return layer_.respond(server_tx, response_bytes, now());
+}
+
+std::optional<TransactionId> SipWorker::send_request(std::string_view request_bytes, const Peer& destination) {
+  Busy busy(*this);
+  const auto kind = static_cast<transport::TransportKind>(destination.transport);
+  const Reliability r = transport::is_reliable(kind) ? Reliability::kReliable : Reliability::kUnreliable;
+  return layer_.send_request(request_bytes, destination, r, now());
+}
+
+void SipWorker::rearm() {
+  if (depth_ != 0 || closing_) return;
+  const std::optional<TimePoint> next = layer_.next_deadline();
+  if (next == armed_) return;
+  armed_ = next;
+  if (next) {
+    transport_.wake_at(*next, [this] { wake(); });
+  } else {
+    transport_.cancel_wake();
+  }
+}
+
+void SipWorker::wake() {
+  armed_.reset();  // the wake-up is spent
+  Busy busy(*this);
+  layer_.advance(now());
+}
+
+void SipWorker::on_message(sip::Message&& msg, const transport::Source& from) {
+  if (closing_) return;
+  Busy busy(*this);
+  const bool reliable = transport::is_reliable(from.remote.transport);
+  const Peer peer = msg.is_request() ? response_peer(msg, from) : to_peer(from);
+  layer_.receive(std::move(msg), reliable, peer, now());
+}
+
+void SipWorker::on_transport_error(const transport::Target& to, std::error_code /*error*/) {
+  // Inside send(): the failing send returns false and the layer reports it (§17.1.4, §17.2.4).
+  if (sending_) {
+    send_failed_ = true;
+    return;
+  }
+  // Later (a connection refused, reset or timed out): every transaction using that peer.
+  if (closing_) return;
+  Busy busy(*this);
+  layer_.report_transport_error(to_peer(to), now());
+}
+
+bool SipWorker::send(const Peer& peer, std::string_view bytes) {
+  // Called by the layer, on the worker's thread: the transport sends at once, and reports an
+  // immediate failure before returning.
+  sending_ = true;
+  send_failed_ = false;
+  transport_.send(std::string(bytes), to_target(peer));
+  sending_ = false;
+  return !send_failed_;
+}
+
+}  // namespace trapezoid::transaction
