@@ -9,7 +9,7 @@ namespace trapezoid::transaction {
 InviteClientTransaction::InviteClientTransaction(TransactionId id, sip::Message invite,
                                                  Reliability reliability, const TimerConfig& timers,
                                                  TransactionEffects& effects)
-    : ctx_{id, reliability, &timers, &effects, {}}, invite_(std::move(invite)) {}
+    : TransactionBase(id, std::move(invite), reliability, timers, effects, State::kCalling) {}
 
 void InviteClientTransaction::start() {
   // RFC 3261 §17.1.1.2: Timer A only on an unreliable transport; Timer B always.
@@ -18,7 +18,7 @@ void InviteClientTransaction::start() {
     ctx_.arm(TimerKind::kA, timer_a_);
   }
   ctx_.arm(TimerKind::kB, ctx_.timers->B());
-  send(invite_.raw());
+  send(request_.raw());
 }
 
 void InviteClientTransaction::on_response(const sip::Message& response) {
@@ -57,7 +57,7 @@ void InviteClientTransaction::on_final_non_2xx(const sip::Message& response) {
   leave_calling();
   state_ = State::kCompleted;
   // RFC 3261 §17.1.1.3: the transaction builds this ACK itself.
-  sip::BuildResult ack = build_ack_for_non_2xx(invite_, response);
+  sip::BuildResult ack = build_ack_for_non_2xx(request_, response);
   ack_ = std::move(ack.bytes);
   const Duration d = ctx_.timers->D(ctx_.reliability);
   if (d.count() > 0) ctx_.arm(TimerKind::kD, d);
@@ -76,13 +76,11 @@ void InviteClientTransaction::on_timer(TimerKind kind, std::uint32_t generation)
       // RFC 3261 §17.1.1.2: retransmit and double the interval (no cap: Timer B ends it).
       timer_a_ *= 2;
       ctx_.arm(TimerKind::kA, timer_a_);
-      send(invite_.raw());
+      send(request_.raw());
       return;
     case TimerKind::kB:
       if (state_ != State::kCalling) return;
-      state_ = State::kTerminated;  // before telling the TU, which may look at us
-      ctx_.effects->timeout(ctx_.id);
-      ctx_.effects->terminated(ctx_.id);
+      terminate_with_timeout();
       return;
     case TimerKind::kD:
       if (state_ == State::kCompleted) terminate();
@@ -98,25 +96,17 @@ void InviteClientTransaction::on_timer(TimerKind kind, std::uint32_t generation)
 void InviteClientTransaction::on_transport_error() {
   // RFC 3261 §17.1.4 and Figure 5; in Accepted (RFC 6026) this transaction sends nothing.
   if (state_ == State::kTerminated || state_ == State::kAccepted) return;
-  state_ = State::kTerminated;
-  ctx_.effects->transport_error(ctx_.id);
-  ctx_.effects->terminated(ctx_.id);
+  terminate_with_transport_error();
 }
 
 void InviteClientTransaction::send(std::string_view bytes) {
-  if (!ctx_.effects->send(ctx_.id, bytes)) on_transport_error();
+  if (!transmit(bytes)) on_transport_error();
 }
 
 void InviteClientTransaction::leave_calling() noexcept {
   // In Proceeding the request is no longer retransmitted, and Timer B only guards Calling.
   ctx_.cancel(TimerKind::kA);
   ctx_.cancel(TimerKind::kB);
-}
-
-void InviteClientTransaction::terminate() {
-  if (state_ == State::kTerminated) return;
-  state_ = State::kTerminated;
-  ctx_.effects->terminated(ctx_.id);
 }
 
 }  // namespace trapezoid::transaction

@@ -19,14 +19,20 @@
 #include <string>
 
 #include "sip/message.hpp"
-#include "transaction/transaction_effects.hpp"
+#include "transaction/transaction_base.hpp"
 
 namespace trapezoid::transaction {
 
-class InviteClientTransaction {
- public:
-  enum class State : std::uint8_t { kCalling, kProceeding, kCompleted, kAccepted, kTerminated };
+enum class InviteClientState : std::uint8_t {
+  kCalling,
+  kProceeding,
+  kCompleted,
+  kAccepted,
+  kTerminated
+};
 
+class InviteClientTransaction : public TransactionBase<InviteClientState> {
+ public:
   InviteClientTransaction(TransactionId id, sip::Message invite, Reliability reliability,
                           const TimerConfig& timers, TransactionEffects& effects);
 
@@ -35,13 +41,6 @@ class InviteClientTransaction {
   void on_timer(TimerKind kind, std::uint32_t generation);
   void on_transport_error();
 
-  [[nodiscard]] State state() const noexcept { return state_; }
-  [[nodiscard]] TransactionId id() const noexcept { return ctx_.id; }
-  // Whether a timer entry is still the armed one (false once re-armed, cancelled or ended).
-  [[nodiscard]] bool timer_pending(TimerKind kind, std::uint32_t generation) const noexcept {
-    return state_ != State::kTerminated && ctx_.slots.is_current(kind, generation);
-  }
-  [[nodiscard]] const sip::Message& request() const noexcept { return invite_; }
   // The ACK sent for a non-2xx final response; empty before one arrived.
   [[nodiscard]] const std::string& ack() const noexcept { return ack_; }
 
@@ -49,11 +48,7 @@ class InviteClientTransaction {
   void send(std::string_view bytes);
   void leave_calling() noexcept;
   void on_final_non_2xx(const sip::Message& response);
-  void terminate();
 
-  TransactionContext ctx_;
-  sip::Message invite_;
-  State state_ = State::kCalling;
   Duration timer_a_{0};
   std::string ack_;
 };

@@ -10,13 +10,14 @@ namespace trapezoid::transaction {
 InviteServerTransaction::InviteServerTransaction(TransactionId id, sip::Message invite,
                                                  Reliability reliability, const TimerConfig& timers,
                                                  TransactionEffects& effects)
-    : ctx_{id, reliability, &timers, &effects, {}}, invite_(std::move(invite)) {}
+    : ServerTransactionBase(id, std::move(invite), reliability, timers, effects,
+                            State::kProceeding) {}
 
 void InviteServerTransaction::start() {
   // RFC 3261 §17.2.1: 100 (Trying) unless the TU answers within 200 ms. Armed before the TU
   // sees the INVITE, since it may answer from inside pass_request().
   ctx_.arm(TimerKind::kTrying, ctx_.timers->trying_delay);
-  ctx_.effects->pass_request(ctx_.id, invite_);
+  ctx_.effects->pass_request(ctx_.id, request_);
 }
 
 bool InviteServerTransaction::respond(const sip::Message& response) {
@@ -81,7 +82,7 @@ void InviteServerTransaction::on_timer(TimerKind kind, std::uint32_t generation)
   switch (kind) {
     case TimerKind::kTrying: {
       if (state_ != State::kProceeding || last_status_ != 0) return;
-      sip::BuildResult trying = sip::make_response(invite_, 100, {}, {});
+      sip::BuildResult trying = sip::make_response(request_, 100, {}, {});
       if (!trying.ok()) return;
       last_response_ = std::move(trying.bytes);
       last_status_ = 100;
@@ -97,9 +98,7 @@ void InviteServerTransaction::on_timer(TimerKind kind, std::uint32_t generation)
       return;
     case TimerKind::kH:
       if (state_ != State::kCompleted) return;
-      state_ = State::kTerminated;  // the ACK never came
-      ctx_.effects->timeout(ctx_.id);
-      ctx_.effects->terminated(ctx_.id);
+      terminate_with_timeout();  // the ACK never came
       return;
     case TimerKind::kI:
       if (state_ == State::kConfirmed) terminate();
@@ -120,25 +119,16 @@ void InviteServerTransaction::on_transport_error() {
     return;
   }
   // RFC 3261 §17.2.4 and Figure 7.
-  state_ = State::kTerminated;
-  ctx_.effects->transport_error(ctx_.id);
-  ctx_.effects->terminated(ctx_.id);
+  terminate_with_transport_error();
 }
 
 void InviteServerTransaction::send_last() {
-  if (!ctx_.effects->send(ctx_.id, last_response_)) on_transport_error();
+  if (!transmit(last_response_)) on_transport_error();
 }
 
 void InviteServerTransaction::remember(const sip::Message& response) {
-  last_response_.assign(response.raw());
-  last_status_ = response.status_code();
+  ServerTransactionBase::remember(response);
   response_to_tag_.assign(to_tag(response));
-}
-
-void InviteServerTransaction::terminate() {
-  if (state_ == State::kTerminated) return;
-  state_ = State::kTerminated;
-  ctx_.effects->terminated(ctx_.id);
 }
 
 }  // namespace trapezoid::transaction

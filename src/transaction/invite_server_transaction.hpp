@@ -19,14 +19,20 @@
 #include <string>
 
 #include "sip/message.hpp"
-#include "transaction/transaction_effects.hpp"
+#include "transaction/transaction_base.hpp"
 
 namespace trapezoid::transaction {
 
-class InviteServerTransaction {
- public:
-  enum class State : std::uint8_t { kProceeding, kCompleted, kConfirmed, kAccepted, kTerminated };
+enum class InviteServerState : std::uint8_t {
+  kProceeding,
+  kCompleted,
+  kConfirmed,
+  kAccepted,
+  kTerminated
+};
 
+class InviteServerTransaction : public ServerTransactionBase<InviteServerState> {
+ public:
   InviteServerTransaction(TransactionId id, sip::Message invite, Reliability reliability,
                           const TimerConfig& timers, TransactionEffects& effects);
 
@@ -39,31 +45,15 @@ class InviteServerTransaction {
   void on_timer(TimerKind kind, std::uint32_t generation);
   void on_transport_error();
 
-  [[nodiscard]] State state() const noexcept { return state_; }
-  [[nodiscard]] TransactionId id() const noexcept { return ctx_.id; }
-  // Whether a timer entry is still the armed one (false once re-armed, cancelled or ended).
-  [[nodiscard]] bool timer_pending(TimerKind kind, std::uint32_t generation) const noexcept {
-    return state_ != State::kTerminated && ctx_.slots.is_current(kind, generation);
-  }
-  [[nodiscard]] const sip::Message& request() const noexcept { return invite_; }
-  // The last response sent (bytes) and its status; 0 before any.
-  [[nodiscard]] const std::string& last_response() const noexcept { return last_response_; }
-  [[nodiscard]] int last_status() const noexcept { return last_status_; }
   // The To tag of the last response: RFC 2543 ACK matching compares it (§17.2.3).
   [[nodiscard]] std::string_view response_to_tag() const noexcept { return response_to_tag_; }
 
  private:
   void send_last();
   void remember(const sip::Message& response);
-  void terminate();
 
-  TransactionContext ctx_;
-  sip::Message invite_;
-  State state_ = State::kProceeding;
   Duration timer_g_{0};
-  std::string last_response_;
   std::string response_to_tag_;
-  int last_status_ = 0;
 };
 
 }  // namespace trapezoid::transaction

@@ -8,7 +8,7 @@ NonInviteClientTransaction::NonInviteClientTransaction(TransactionId id, sip::Me
                                                        Reliability reliability,
                                                        const TimerConfig& timers,
                                                        TransactionEffects& effects)
-    : ctx_{id, reliability, &timers, &effects, {}}, request_(std::move(request)) {}
+    : TransactionBase(id, std::move(request), reliability, timers, effects, State::kTrying) {}
 
 void NonInviteClientTransaction::start() {
   // RFC 3261 §17.1.2.2: Timer E only on an unreliable transport; Timer F always.
@@ -55,9 +55,7 @@ void NonInviteClientTransaction::on_timer(TimerKind kind, std::uint32_t generati
       return;
     case TimerKind::kF:
       if (state_ != State::kTrying && state_ != State::kProceeding) return;
-      state_ = State::kTerminated;
-      ctx_.effects->timeout(ctx_.id);
-      ctx_.effects->terminated(ctx_.id);
+      terminate_with_timeout();
       return;
     case TimerKind::kK:
       if (state_ == State::kCompleted) terminate();
@@ -70,19 +68,11 @@ void NonInviteClientTransaction::on_timer(TimerKind kind, std::uint32_t generati
 void NonInviteClientTransaction::on_transport_error() {
   // RFC 3261 §17.1.4: only Trying and Proceeding send anything.
   if (state_ != State::kTrying && state_ != State::kProceeding) return;
-  state_ = State::kTerminated;
-  ctx_.effects->transport_error(ctx_.id);
-  ctx_.effects->terminated(ctx_.id);
+  terminate_with_transport_error();
 }
 
 void NonInviteClientTransaction::send(std::string_view bytes) {
-  if (!ctx_.effects->send(ctx_.id, bytes)) on_transport_error();
-}
-
-void NonInviteClientTransaction::terminate() {
-  if (state_ == State::kTerminated) return;
-  state_ = State::kTerminated;
-  ctx_.effects->terminated(ctx_.id);
+  if (!transmit(bytes)) on_transport_error();
 }
 
 }  // namespace trapezoid::transaction

@@ -15,14 +15,14 @@
 #include <cstdint>
 
 #include "sip/message.hpp"
-#include "transaction/transaction_effects.hpp"
+#include "transaction/transaction_base.hpp"
 
 namespace trapezoid::transaction {
 
-class NonInviteClientTransaction {
- public:
-  enum class State : std::uint8_t { kTrying, kProceeding, kCompleted, kTerminated };
+enum class NonInviteClientState : std::uint8_t { kTrying, kProceeding, kCompleted, kTerminated };
 
+class NonInviteClientTransaction : public TransactionBase<NonInviteClientState> {
+ public:
   NonInviteClientTransaction(TransactionId id, sip::Message request, Reliability reliability,
                              const TimerConfig& timers, TransactionEffects& effects);
 
@@ -31,21 +31,9 @@ class NonInviteClientTransaction {
   void on_timer(TimerKind kind, std::uint32_t generation);
   void on_transport_error();
 
-  [[nodiscard]] State state() const noexcept { return state_; }
-  [[nodiscard]] TransactionId id() const noexcept { return ctx_.id; }
-  // Whether a timer entry is still the armed one (false once re-armed, cancelled or ended).
-  [[nodiscard]] bool timer_pending(TimerKind kind, std::uint32_t generation) const noexcept {
-    return state_ != State::kTerminated && ctx_.slots.is_current(kind, generation);
-  }
-  [[nodiscard]] const sip::Message& request() const noexcept { return request_; }
-
  private:
   void send(std::string_view bytes);
-  void terminate();
 
-  TransactionContext ctx_;
-  sip::Message request_;
-  State state_ = State::kTrying;
   Duration timer_e_{0};
 };
 

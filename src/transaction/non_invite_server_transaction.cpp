@@ -8,14 +8,14 @@ NonInviteServerTransaction::NonInviteServerTransaction(TransactionId id, sip::Me
                                                        Reliability reliability,
                                                        const TimerConfig& timers,
                                                        TransactionEffects& effects)
-    : ctx_{id, reliability, &timers, &effects, {}}, request_(std::move(request)) {}
+    : ServerTransactionBase(id, std::move(request), reliability, timers, effects,
+                            State::kTrying) {}
 
 void NonInviteServerTransaction::start() { ctx_.effects->pass_request(ctx_.id, request_); }
 
 bool NonInviteServerTransaction::respond(const sip::Message& response) {
   if (state_ != State::kTrying && state_ != State::kProceeding) return false;
-  last_response_.assign(response.raw());
-  last_status_ = response.status_code();
+  remember(response);
   if (last_status_ < 200) {
     state_ = State::kProceeding;
     send_last();
@@ -43,19 +43,11 @@ void NonInviteServerTransaction::on_timer(TimerKind kind, std::uint32_t generati
 void NonInviteServerTransaction::on_transport_error() {
   if (state_ == State::kTerminated) return;
   // RFC 3261 §17.2.4 and Figure 8.
-  state_ = State::kTerminated;
-  ctx_.effects->transport_error(ctx_.id);
-  ctx_.effects->terminated(ctx_.id);
+  terminate_with_transport_error();
 }
 
 void NonInviteServerTransaction::send_last() {
-  if (!ctx_.effects->send(ctx_.id, last_response_)) on_transport_error();
-}
-
-void NonInviteServerTransaction::terminate() {
-  if (state_ == State::kTerminated) return;
-  state_ = State::kTerminated;
-  ctx_.effects->terminated(ctx_.id);
+  if (!transmit(last_response_)) on_transport_error();
 }
 
 }  // namespace trapezoid::transaction

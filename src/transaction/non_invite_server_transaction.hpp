@@ -11,17 +11,16 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 
 #include "sip/message.hpp"
-#include "transaction/transaction_effects.hpp"
+#include "transaction/transaction_base.hpp"
 
 namespace trapezoid::transaction {
 
-class NonInviteServerTransaction {
- public:
-  enum class State : std::uint8_t { kTrying, kProceeding, kCompleted, kTerminated };
+enum class NonInviteServerState : std::uint8_t { kTrying, kProceeding, kCompleted, kTerminated };
 
+class NonInviteServerTransaction : public ServerTransactionBase<NonInviteServerState> {
+ public:
   NonInviteServerTransaction(TransactionId id, sip::Message request, Reliability reliability,
                              const TimerConfig& timers, TransactionEffects& effects);
 
@@ -33,25 +32,8 @@ class NonInviteServerTransaction {
   void on_timer(TimerKind kind, std::uint32_t generation);
   void on_transport_error();
 
-  [[nodiscard]] State state() const noexcept { return state_; }
-  [[nodiscard]] TransactionId id() const noexcept { return ctx_.id; }
-  // Whether a timer entry is still the armed one (false once re-armed, cancelled or ended).
-  [[nodiscard]] bool timer_pending(TimerKind kind, std::uint32_t generation) const noexcept {
-    return state_ != State::kTerminated && ctx_.slots.is_current(kind, generation);
-  }
-  [[nodiscard]] const sip::Message& request() const noexcept { return request_; }
-  [[nodiscard]] const std::string& last_response() const noexcept { return last_response_; }
-  [[nodiscard]] int last_status() const noexcept { return last_status_; }
-
  private:
   void send_last();
-  void terminate();
-
-  TransactionContext ctx_;
-  sip::Message request_;
-  State state_ = State::kTrying;
-  std::string last_response_;
-  int last_status_ = 0;
 };
 
 }  // namespace trapezoid::transaction
