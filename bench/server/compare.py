@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Server benchmark: Trapezoid against Kamailio, driven by the same SIPp scenarios on loopback.
+
+Run by hand (not in CI), on a quiet machine, from the repository root:
+
+    python3 bench/server/compare.py --trapezoid build/release/apps/trapezoid/trapezoid
+
+For each round it starts each server in turn (the order alternates between rounds), and measures
+(a) REGISTER of distinct users and (b) full calls (INVITE/100/180/200/ACK, 200 ms hold, BYE/200)
+through the record-routing stateful proxy to a registered SIPp UAS. The server's CPU time is read
+from /proc before and after (every thread and child process of the server), so the figure is
+CPU microseconds per operation. Memory per registration is the RSS growth over --rss-users
+registrations. Medians over the rounds are printed as a Markdown table, with the ratios; only
+ratios from one run mean anything on a shared machine.
+"""
+
+import argparse
+import csv
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SCENARIOS = os.path.join(ROOT, "tests", "server", "sipp")
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def group_pids(pgid):
+    """Every live process in process group `pgid` (the server and its children)."""
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 (pgrp) is index 2 after the command
+            pids.append(int(name))
+    return pids
+
+
+def cpu_seconds(pgid):
+    """User + system CPU of the group: every thread of every process, and reaped children."""
+    total = 0
+    for pid in group_pids(pgid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, cutime, cstime are fields 14-17: indexes 11-14 after the command.
+        total += sum(int(x) for x in fields[11:15])
+    return total / TICKS
+
+
+def rss_bytes(pgid):
+    total = 0
+    for pid in group_pids(pgid):
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * PAGE
+        except OSError:
+            continue
+    return total
+
+
+class Server:
+    def __init__(self, name, argv, port, workdir):
+        self.name, self.argv, self.port, self.workdir = name, argv, port, workdir
+        self.proc = None
+
+    def start(self):
+        log = open(os.path.join(self.workdir, f"{self.name}.log"), "w")
+        self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True, cwd=self.workdir)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited at start; see {log.name}")
+            if self.answers_options():
+                time.sleep(0.3)  # let every worker/child finish starting
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not answer on port {self.port}")
+
+    def answers_options(self):
+        r = subprocess.run(["sipp", f"127.0.0.1:{self.port}", "-sf",
+                            os.path.join(HERE, "options_ping.xml"), "-m", "1", "-i", "127.0.0.1",
+                            "-p", "0", "-timeout", "1s", "-timeout_error", "-nostdin"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return r.returncode == 0
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def cpu(self):
+        return cpu_seconds(self.proc.pid)
+
+    def rss(self):
+        return rss_bytes(self.proc.pid)
+
+
+def sipp(server, scenario, count, rate, workdir, extra=(), port=0, background=False):
+    """Runs SIPp; returns (successful, failed) calls from its statistics file."""
+    stats = os.path.join(workdir, f"sipp-{os.path.basename(scenario)}-{time.time_ns()}.csv")
+    argv = ["sipp", f"127.0.0.1:{server.port}", "-sf", os.path.join(SCENARIOS, scenario),
+            "-i", "127.0.0.1", "-p", str(port), "-nostdin", "-timeout", "120s",
+            "-trace_stat", "-stf", stats, "-fd", "1", "-max_socket", "4096"]
+    if count:
+        argv += ["-m", str(count)]
+    if rate:
+        argv += ["-r", str(rate), "-l", str(max(100, rate * 2))]
+    argv += list(extra)
+    if background:
+        return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True, cwd=workdir)
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=workdir)
+    return sipp_counts(stats)
+
+
+def sipp_counts(stats):
+    try:
+        with open(stats) as f:
+            rows = list(csv.reader(f, delimiter=";"))
+    except OSError:
+        return 0, 0
+    if len(rows) < 2:
+        return 0, 0
+    head, last = rows[0], rows[-1]
+    ok = int(last[head.index("SuccessfulCall(C)")])
+    failed = int(last[head.index("FailedCall(C)")])
+    return ok, failed
+
+
+def measure_registers(server, users, rate, workdir):
+    before = server.cpu()
+    ok, failed = sipp(server, "register_users.xml", users, rate, workdir)
+    used = server.cpu() - before
+    return {"ok": ok, "failed": failed, "us_per_op": used * 1e6 / max(ok, 1)}
+
+
+def measure_calls(server, calls, rate, workdir, uas_port):
+    reg_ok, _ = sipp(server, "register_contact.xml", 1, 0, workdir,
+                     ["-set", "user", "bob", "-set", "contact_port", str(uas_port), "-set", "q", "1.0"])
+    if reg_ok != 1:
+        raise RuntimeError(f"{server.name}: the UAS could not register")
+    uas = sipp(server, "uas_answer.xml", 0, 0, workdir, port=uas_port, background=True)
+    time.sleep(0.5)
+    try:
+        before = server.cpu()
+        ok, failed = sipp(server, "uac_call.xml", calls, rate, workdir, ["-set", "callee", "bob"])
+        used = server.cpu() - before
+    finally:
+        os.killpg(uas.pid, signal.SIGKILL)
+        uas.wait()
+    return {"ok": ok, "failed": failed, "us_per_op": used * 1e6 / max(ok, 1)}
+
+
+def measure_rss(server, users, workdir):
+    before = server.rss()
+    ok, _ = sipp(server, "register_users.xml", users, 4000, workdir)
+    time.sleep(1)
+    return (server.rss() - before) / max(ok, 1)
+
+
+def make_servers(args, workdir):
+    servers = {}
+    if args.kamailio:
+        cfg = os.path.join(workdir, "kamailio.cfg")
+        with open(os.path.join(HERE, "kamailio.cfg")) as f:
+            text = f.read().replace("CHILDREN", str(args.kamailio_children))
+        with open(cfg, "w") as f:
+            f.write(text.replace("LISTEN_PORT", str(args.kamailio_port)))
+        servers["kamailio"] = Server("kamailio", [args.kamailio, "-f", cfg, "-DD", "-E", "-m",
+                                                  str(args.kamailio_shm), "-M", "16", "-x", "tlsf",
+                                                  "-Y", workdir, "-P", os.path.join(workdir, "k.pid")],
+                                     args.kamailio_port, workdir)
+    if args.trapezoid:
+        data = os.path.join(workdir, "trapezoid-data")
+        argv = [os.path.abspath(args.trapezoid), "serve", "--listen", f"udp:127.0.0.1:{args.trapezoid_port}",
+                "--listen", f"tcp:127.0.0.1:{args.trapezoid_port}", "--data-dir", data,
+                "--log-level", "warning"]
+        if args.trapezoid_workers:
+            argv += ["--workers", str(args.trapezoid_workers)]
+        servers["trapezoid"] = Server("trapezoid", argv, args.trapezoid_port, workdir)
+    return servers
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--trapezoid", help="path of the trapezoid binary (Release build)")
+    p.add_argument("--trapezoid-port", type=int, default=5080)
+    p.add_argument("--trapezoid-workers", type=int, default=0)
+    p.add_argument("--kamailio", default=shutil.which("kamailio") or "/usr/sbin/kamailio")
+    p.add_argument("--kamailio-port", type=int, default=5090)
+    p.add_argument("--kamailio-children", type=int, default=1)
+    p.add_argument("--kamailio-shm", type=int, default=512, help="shared memory, MiB")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--registers", type=int, default=20000)
+    p.add_argument("--register-rate", type=int, default=2000)
+    p.add_argument("--calls", type=int, default=3000)
+    p.add_argument("--call-rate", type=int, default=300)
+    p.add_argument("--rss-users", type=int, default=100000)
+    p.add_argument("--uas-port", type=int, default=5095)
+    args = p.parse_args()
+    if not shutil.which("sipp"):
+        sys.exit("sipp not found (Debian package sip-tester)")
+    if args.kamailio and not os.path.exists(args.kamailio):
+        args.kamailio = None
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="trapezoid-bench-") as workdir:
+        servers = make_servers(args, workdir)
+        if not servers:
+            sys.exit("no server to measure: give --trapezoid and/or install kamailio")
+        names = sorted(servers)
+        for r in range(args.rounds):
+            order = names if r % 2 == 0 else list(reversed(names))
+            for name in order:
+                s = servers[name]
+                if name == "trapezoid":
+                    shutil.rmtree(os.path.join(workdir, "trapezoid-data"), ignore_errors=True)
+                s.start()
+                try:
+                    reg = measure_registers(s, args.registers, args.register_rate, workdir)
+                    call = measure_calls(s, args.calls, args.call_rate, workdir, args.uas_port)
+                finally:
+                    s.stop()
+                res = results.setdefault(name, {"reg": [], "call": [], "rss": []})
+                res["reg"].append(reg)
+                res["call"].append(call)
+                print(f"round {r + 1} {name}: REGISTER {reg}, call {call}", file=sys.stderr)
+        for name in names:
+            s = servers[name]
+            if name == "trapezoid":
+                shutil.rmtree(os.path.join(workdir, "trapezoid-data"), ignore_errors=True)
+            s.start()
+            try:
+                results[name]["rss"].append(measure_rss(s, args.rss_users, workdir))
+            finally:
+                s.stop()
+
+    def med(name, kind, key):
+        return statistics.median(x[key] for x in results[name][kind])
+
+    print(f"| server | REGISTER ok/failed | CPU µs per REGISTER | calls ok/failed | CPU µs per call |"
+          f" RSS bytes per registration |")
+    print("|---|---|---|---|---|---|")
+    for name in names:
+        reg_ok = sum(x["ok"] for x in results[name]["reg"])
+        reg_failed = sum(x["failed"] for x in results[name]["reg"])
+        call_ok = sum(x["ok"] for x in results[name]["call"])
+        call_failed = sum(x["failed"] for x in results[name]["call"])
+        print(f"| {name} | {reg_ok}/{reg_failed} | {med(name, 'reg', 'us_per_op'):.1f} | "
+              f"{call_ok}/{call_failed} | {med(name, 'call', 'us_per_op'):.1f} | "
+              f"{results[name]['rss'][0]:.0f} |")
+    if "kamailio" in results and "trapezoid" in results:
+        reg_ratio = med("trapezoid", "reg", "us_per_op") / med("kamailio", "reg", "us_per_op")
+        call_ratio = med("trapezoid", "call", "us_per_op") / med("kamailio", "call", "us_per_op")
+        print(f"\nTrapezoid/Kamailio CPU: REGISTER {reg_ratio:.2f}, call {call_ratio:.2f} "
+              f"(medians of {args.rounds} rounds, alternating order)")
+
+
+if __name__ == "__main__":
+    main()
