@@ -26,7 +26,8 @@ struct Binding {
   std::string path;         // RFC 3327 Path values, comma-joined in received order, or ""
   std::string received;     // where the REGISTER came from, "udp:192.0.2.4:5060" /
                             // "tcp:[2001:db8::1]:5061" (RFC 3581 source, for NAT), or ""
-  std::string instance;     // +sip.instance (RFC 5626), or ""
+  std::string instance;     // +sip.instance (RFC 5626), or ""; without its quotes:
+                            // "<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>"
   std::string user_agent;   // User-Agent header, for the operator, or ""
   UnixSeconds updated_at = 0;
 
