@@ -1,9 +1,12 @@
-// Private: the seams between a worker, its sockets and its stream connections.
+// Private: the seams between a worker, its sockets and its stream connections (TCP and TLS).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <string>
 #include <system_error>
 
+#include "sip/parser.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/handler.hpp"
 #include "transport/inbound.hpp"
@@ -20,10 +23,16 @@ class InboundSink {
   virtual Logger& logger() = 0;
 };
 
-// One stream connection (TCP now; TLS later) as its table sees it.
+// One stream connection (plain TCP, or TLS over TCP) as its table sees it.
 class Connection {
  public:
   virtual ~Connection() = default;
+  // An accepted connection: serve it (TLS: after the handshake, which must finish within the
+  // first-message timeout).
+  virtual void start() = 0;
+  // An opened connection: connect to `to` (TLS: then handshake; both within the connect
+  // timeout), then serve. Sends queue meanwhile.
+  virtual void connect(const Endpoint& to) = 0;
   // Queues the bytes for writing in order.
   virtual void send(std::string bytes) = 0;
   // Closes now; queued bytes are dropped.
@@ -35,6 +44,23 @@ class ConnectionOwner {
  public:
   virtual ~ConnectionOwner() = default;
   virtual void on_closed(ConnectionId id) = 0;
+};
+
+struct StreamSettings {
+  sip::ParserLimits limits;
+  std::size_t max_buffer = 0;
+  std::chrono::milliseconds first_message_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{300'000};
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::size_t max_queued_bytes = 8 * 1024 * 1024;
+};
+
+// What every stream connection of a worker shares; all of it outlives the connections.
+struct ConnectionServices {
+  const StreamSettings& settings;
+  InboundProcessor& processor;
+  InboundSink& sink;
+  ConnectionOwner& owner;
 };
 
 }  // namespace trapezoid::transport::detail

@@ -1,16 +1,21 @@
-// Private: one stream connection over any Asio stream (a TCP socket now; an ssl::stream later,
-// after its handshake): reads, framing (RFC 3261 §18.3), keep-alive pongs (RFC 5626 §3.5.1),
-// an ordered write queue and the idle timeout.
+// Private: one stream connection over any Asio stream on a TCP socket: a plain socket, or a
+// TLS stream (tls_stream.hpp) whose handshake runs before the connection serves. Reads,
+// framing (RFC 3261 §18.3), keep-alive pongs (RFC 5626 §3.5.1), an ordered write queue and
+// the timeouts are one code path for both.
+//
+//   auto c = std::make_shared<StreamConnection<tcp::socket>>(std::move(socket), source, services);
+//   c->start();                       // accepted; or c->send(bytes); c->connect(to);
 //
 // Lifetime: owned by shared_ptr; the connection table holds one reference and every pending
 // operation another, so the object lives until close() and its last handler have run.
 #pragma once
 
-#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
 #include <chrono>
+#include <concepts>
 #include <deque>
 #include <memory>
 #include <string>
@@ -21,13 +26,11 @@
 
 namespace trapezoid::transport::detail {
 
-struct StreamSettings {
-  sip::ParserLimits limits;
-  std::size_t max_buffer = 0;
-  std::chrono::milliseconds first_message_timeout{10'000};
-  std::chrono::milliseconds idle_timeout{300'000};
-  std::chrono::milliseconds connect_timeout{5'000};
-  std::size_t max_queued_bytes = 8 * 1024 * 1024;
+// A stream with a handshake before use (TLS, tls_stream.hpp): start_handshake(handler) in the
+// role it was made for, and failure_reason(ec) for the log.
+template <class S>
+concept HandshakeStream = requires(S& s, const boost::system::error_code& ec) {
+  { s.failure_reason(ec) } -> std::convertible_to<std::string>;
 };
 
 template <class Stream>
@@ -36,45 +39,65 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   using Clock = std::chrono::steady_clock;
   static constexpr std::size_t kReadSize = 16 * 1024;
   static constexpr std::chrono::seconds kLinger{2};
+  static constexpr bool kHandshakes = HandshakeStream<Stream>;
 
-  StreamConnection(Stream stream, const Source& source, const StreamSettings& settings,
-                   InboundProcessor& processor, InboundSink& sink, ConnectionOwner& owner)
+  StreamConnection(Stream stream, const Source& source, const ConnectionServices& services)
       : stream_(std::move(stream)),
         timer_(stream_.get_executor()),
-        framer_(settings.limits, settings.max_buffer),
+        framer_(services.settings.limits, services.settings.max_buffer),
         source_(source),
-        settings_(settings),
-        processor_(processor),
-        sink_(sink),
-        owner_(owner) {}
+        settings_(services.settings),
+        processor_(services.processor),
+        sink_(services.sink),
+        owner_(services.owner) {}
 
-  // An accepted connection: start reading.
-  void start() {
-    connected_ = true;
-    boost::system::error_code ec;
-    const auto local = stream_.lowest_layer().local_endpoint(ec);
-    if (!ec) source_.local = Endpoint{source_.remote.transport, from_asio(local.address()), local.port()};
+  // An accepted connection. Its first-message timeout runs from here, so a TLS client that
+  // never finishes its handshake is dropped like a silent TCP client.
+  void start() override {
+    note_local_end();
     touch();
     started_ = last_activity_;
     arm_timer();
-    read();
-    write_next();
+    if constexpr (kHandshakes) {
+      handshaking_ = true;
+      stream_.start_handshake([self = this->shared_from_this()](const boost::system::error_code& ec) {
+        self->handshaking_ = false;
+        if (self->closed_) return;
+        if (ec) return self->handshake_failed(ec);
+        self->serve();
+      });
+    } else {
+      serve();
+    }
   }
 
-  // An outgoing connection: connect, then start; sends queue until then.
-  template <class AsioEndpoint>
-  void connect(const AsioEndpoint& to) {
+  // An outgoing connection: connect (and handshake), then serve; sends queue until then.
+  void connect(const Endpoint& to) override {
     got_message_ = true;  // opened to carry a message: the idle timeout applies, not the first-message one
     auto self = this->shared_from_this();
     timer_.expires_after(settings_.connect_timeout);
     timer_.async_wait([self](boost::system::error_code ec) {
-      if (!ec && !self->connected_) self->fail(std::make_error_code(std::errc::timed_out));
+      if (ec || self->connected_ || self->closed_) return;
+      if (self->handshaking_) {
+        self->sink_.logger().log(LogLevel::kWarning, "TLS handshake with " + to_string(self->source_) + " timed out");
+      }
+      self->fail(std::make_error_code(std::errc::timed_out));
     });
-    stream_.lowest_layer().async_connect(to, [self](boost::system::error_code ec) {
+    const boost::asio::ip::tcp::endpoint at(to_asio(to.address), to.port);
+    stream_.lowest_layer().async_connect(at, [self](boost::system::error_code ec) {
       if (self->closed_) return;
       if (ec) return self->fail(ec);
-      self->timer_.cancel();
-      self->start();
+      if constexpr (kHandshakes) {
+        self->handshaking_ = true;
+        self->stream_.start_handshake([self](const boost::system::error_code& hs) {
+          self->handshaking_ = false;
+          if (self->closed_) return;
+          if (hs) return self->handshake_failed(hs);
+          self->opened();
+        });
+      } else {
+        self->opened();
+      }
     });
   }
 
@@ -104,6 +127,40 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   }
 
  private:
+  void note_local_end() {
+    boost::system::error_code ec;
+    const auto local = stream_.lowest_layer().local_endpoint(ec);
+    if (!ec) source_.local = Endpoint{source_.remote.transport, from_asio(local.address()), local.port()};
+  }
+
+  // An outgoing connection is up: from the connect timeout to the idle timeout.
+  void opened() {
+    timer_.cancel();
+    note_local_end();
+    touch();
+    started_ = last_activity_;
+    arm_timer();
+    serve();
+  }
+
+  // Connected (and, for TLS, the handshake done): read, and write what queued meanwhile.
+  void serve() {
+    connected_ = true;
+    read();
+    write_next();
+  }
+
+  // RFC 3261 §26.2.2: a certificate that fails validation fails the request; an accepted
+  // connection that does not speak TLS (plain text on the TLS port) is dropped. Either way
+  // the reason goes to the log.
+  void handshake_failed(const boost::system::error_code& ec) {
+    if constexpr (kHandshakes) {
+      sink_.logger().log(LogLevel::kWarning,
+                         "TLS handshake with " + to_string(source_) + " failed: " + stream_.failure_reason(ec));
+    }
+    fail(ec);
+  }
+
   // Reports every queued message as failed, then closes (RFC 3261 §18.4: the caller learns).
   void fail(std::error_code ec) {
     if (closed_) return;
@@ -152,7 +209,9 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
       if (ec || self->closed_ || self->lingering_) return;
       if (Clock::now() >= self->deadline()) {
-        self->sink_.logger().log(LogLevel::kInfo, "closing idle connection " + to_string(self->source_));
+        self->sink_.logger().log(LogLevel::kInfo, self->handshaking_
+                                                      ? "TLS handshake with " + to_string(self->source_) + " timed out"
+                                                      : "closing idle connection " + to_string(self->source_));
         return self->close();
       }
       self->arm_timer();
@@ -242,6 +301,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   bool closed_ = false;
   bool lingering_ = false;
   bool got_message_ = false;
+  bool handshaking_ = false;  // a TLS handshake is under way
 };
 
 }  // namespace trapezoid::transport::detail

@@ -1,16 +1,37 @@
 #include "transport/tcp_transport.hpp"
 
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "sip/charset.hpp"
 #include "transport/asio_endpoint.hpp"
 #include "transport/reuse_port.hpp"
+#include "transport/stream_connection.hpp"
+#include "transport/tls_connection.hpp"
+#include "transport/tls_context.hpp"
 
 namespace trapezoid::transport::detail {
 
 using boost::asio::ip::tcp;
+using TcpConnection = StreamConnection<tcp::socket>;
 
-std::error_code TcpTransport::listen(const IpAddress& address, std::uint16_t port, bool reuse_port) {
+TcpTransport::TcpTransport(boost::asio::io_context& io, const StreamSettings& settings, std::size_t max_connections,
+                           InboundProcessor& processor, InboundSink& sink)
+    : io_(io), max_connections_(max_connections), sink_(sink), services_{settings, processor, sink, *this} {}
+
+TcpTransport::~TcpTransport() = default;
+
+std::error_code TcpTransport::enable_tls(const TlsConfig& config) {
+  std::error_code ec;
+  tls_ = TlsContext::create(config, sink_.logger(), ec);
+  return ec;
+}
+
+std::error_code TcpTransport::listen(const IpAddress& address, std::uint16_t port, bool reuse_port,
+                                     TransportKind kind) {
+  if (kind == TransportKind::kUdp) return std::make_error_code(std::errc::invalid_argument);
+  if (kind == TransportKind::kTls && !tls_) return make_error_code(TlsErrc::kNotEnabled);
   auto acceptor = std::make_unique<tcp::acceptor>(io_);
   boost::system::error_code ec;
   const tcp::endpoint at(to_asio(address), port);
@@ -21,79 +42,109 @@ std::error_code TcpTransport::listen(const IpAddress& address, std::uint16_t por
   if (!ec) acceptor->bind(at, ec);
   if (!ec) acceptor->listen(tcp::acceptor::max_listen_connections, ec);
   if (ec) return ec;
-  acceptors_.push_back(std::move(acceptor));
+  listeners_.push_back(Listener{std::move(acceptor), kind});
   return {};
 }
 
 std::vector<Endpoint> TcpTransport::local_endpoints() const {
   std::vector<Endpoint> out;
-  for (const auto& a : acceptors_) {
+  for (const Listener& l : listeners_) {
     boost::system::error_code ec;
-    const tcp::endpoint e = a->local_endpoint(ec);
-    if (!ec) out.push_back(Endpoint{TransportKind::kTcp, from_asio(e.address()), e.port()});
+    const tcp::endpoint e = l.acceptor->local_endpoint(ec);
+    if (!ec) out.push_back(Endpoint{l.kind, from_asio(e.address()), e.port()});
   }
   return out;
 }
 
 void TcpTransport::start() {
-  for (auto& a : acceptors_) accept(*a);
+  for (Listener& l : listeners_) accept(l);
 }
 
-void TcpTransport::accept(tcp::acceptor& acceptor) {
-  acceptor.async_accept([this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == boost::asio::error::operation_aborted || !acceptor.is_open()) return;
+void TcpTransport::accept(Listener& listener) {
+  tcp::acceptor& acceptor = *listener.acceptor;
+  acceptor.async_accept([this, &listener](boost::system::error_code ec, tcp::socket socket) {
+    tcp::acceptor& a = *listener.acceptor;
+    if (ec == boost::asio::error::operation_aborted || !a.is_open()) return;
     if (ec) {
       // Out of descriptors, for instance: pause instead of spinning on the error.
       sink_.logger().log(LogLevel::kWarning, "tcp accept: " + ec.message());
       auto pause = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(100));
-      pause->async_wait([this, &acceptor, pause](boost::system::error_code wait_ec) {
-        if (!wait_ec && acceptor.is_open()) accept(acceptor);
+      pause->async_wait([this, &listener, pause](boost::system::error_code wait_ec) {
+        if (!wait_ec && listener.acceptor->is_open()) accept(listener);
       });
       return;
     }
-    on_accepted(std::move(socket));
-    accept(acceptor);
+    on_accepted(std::move(socket), listener.kind);
+    accept(listener);
   });
 }
 
-void TcpTransport::on_accepted(tcp::socket socket) {
+void TcpTransport::on_accepted(tcp::socket socket, TransportKind kind) {
   boost::system::error_code ec;
   const tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return;  // the peer is already gone
-  const Endpoint remote{TransportKind::kTcp, from_asio(peer.address()), peer.port()};
+  const Endpoint remote{kind, from_asio(peer.address()), peer.port()};
   if (count() >= max_connections_) {
     sink_.logger().log(LogLevel::kWarning, "connection limit reached: refusing " + to_string(remote));
     return;  // the socket closes as it goes out of scope
   }
-  add(std::move(socket), remote)->start();
+  const Source source{remote, next_id_++, {}};
+  std::shared_ptr<Connection> c = kind == TransportKind::kTls
+                                      ? accept_tls(*tls_, std::move(socket), source, services_)
+                                      : std::make_shared<TcpConnection>(std::move(socket), source, services_);
+  add(c, source, false, {});
+  c->start();
 }
 
-std::shared_ptr<TcpTransport::TcpConnection> TcpTransport::add(tcp::socket socket, const Endpoint& remote) {
-  const ConnectionId id = next_id_++;
-  auto c = std::make_shared<TcpConnection>(std::move(socket), Source{remote, id, {}}, settings_, processor_, sink_, *this);
-  by_id_.emplace(id, Entry{c, remote});
+void TcpTransport::add(std::shared_ptr<Connection> c, const Source& source, bool opened,
+                       std::string_view server_name) {
+  by_id_.emplace(source.connection, Entry{std::move(c), source.remote, opened, std::string(server_name)});
   // RFC 3261 §18: indexed by the far end's address, port and transport (the latest wins).
-  by_remote_[remote] = id;
+  by_remote_[source.remote] = source.connection;
   count_.store(by_id_.size(), std::memory_order_relaxed);
-  return c;
 }
 
-void TcpTransport::send(std::string bytes, const Target& target) {
+// A plain connection serves any message to its far end. A TLS one serves a request only when
+// this side opened it and verified the server as the name now asked for: a connection a peer
+// opened to us proves nothing about who that peer is.
+bool TcpTransport::reusable(const Entry& e, const Target& target, std::string_view server_name) const {
+  if (e.remote.transport != target.remote.transport) return false;
+  if (target.remote.transport != TransportKind::kTls) return true;
+  return e.opened && sip::charset::iequals(e.server_name, server_name);
+}
+
+void TcpTransport::send(std::string bytes, const Target& target, std::string_view server_name) {
+  // RFC 3261 §18.2.2: the connection the layer above names (the request's), while it is open;
+  // never a plain one for a message meant for TLS.
   auto it = target.connection != 0 ? by_id_.find(target.connection) : by_id_.end();
+  if (it != by_id_.end() && target.remote.transport == TransportKind::kTls &&
+      it->second.remote.transport != TransportKind::kTls)
+    it = by_id_.end();
   if (it == by_id_.end()) {
-    auto r = by_remote_.find(Endpoint{TransportKind::kTcp, target.remote.address, target.remote.port});
+    auto r = by_remote_.find(Endpoint{target.remote.transport, target.remote.address, target.remote.port});
     if (r != by_remote_.end()) it = by_id_.find(r->second);
+    if (it != by_id_.end() && !reusable(it->second, target, server_name)) it = by_id_.end();
   }
   if (it != by_id_.end()) return it->second.connection->send(std::move(bytes));
 
   // RFC 3261 §18.1.1 / §18.2.2: no open connection: open one.
   if (target.remote.port == 0) return sink_.send_failed(target, std::make_error_code(std::errc::invalid_argument));
+  if (target.remote.transport == TransportKind::kTls && !tls_)
+    return sink_.send_failed(target, make_error_code(TlsErrc::kNotEnabled));
   if (count() >= max_connections_)
     return sink_.send_failed(target, std::make_error_code(std::errc::too_many_files_open));
-  const Endpoint remote{TransportKind::kTcp, target.remote.address, target.remote.port};
-  auto c = add(tcp::socket(io_), remote);
+  const Source source{Endpoint{target.remote.transport, target.remote.address, target.remote.port}, next_id_++, {}};
+  std::shared_ptr<Connection> c;
+  if (source.remote.transport == TransportKind::kTls) {
+    std::error_code ec;
+    c = open_tls(*tls_, io_, source, server_name, services_, ec);
+    if (!c) return sink_.send_failed(target, ec);
+  } else {
+    c = std::make_shared<TcpConnection>(tcp::socket(io_), source, services_);
+  }
+  add(c, source, true, server_name);
   c->send(std::move(bytes));
-  c->connect(tcp::endpoint(to_asio(remote.address), remote.port));
+  c->connect(source.remote);
 }
 
 void TcpTransport::on_closed(ConnectionId id) {
@@ -110,7 +161,7 @@ void TcpTransport::on_closed(ConnectionId id) {
 
 void TcpTransport::close_all() {
   boost::system::error_code ignored;
-  for (auto& a : acceptors_) a->close(ignored);
+  for (Listener& l : listeners_) l.acceptor->close(ignored);
   auto all = by_id_;  // close() calls on_closed, which edits the table
   for (auto& [id, e] : all) e.connection->close();
 }

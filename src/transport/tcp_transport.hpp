@@ -1,56 +1,83 @@
-// Private: a worker's TCP side: listeners, the connection table indexed by id and by the far
-// end's address (RFC 3261 §18), outgoing connections and the connection limit.
+// Private: a worker's TCP side, plain and TLS over TCP (RFC 3261 §26.2.1): listeners, the
+// connection table indexed by id and by the far end's address, port and transport (§18),
+// outgoing connections and the connection limit, which both kinds share.
+//
+//   TcpTransport tcp(io, settings, max_connections, processor, sink);
+//   tcp.enable_tls(config.tls);                       // before listening for kTls
+//   tcp.listen(address, 5060, true, TransportKind::kTcp);
+//   tcp.listen(address, 5061, true, TransportKind::kTls);
+//   tcp.start();
+//   tcp.send(bytes, target, "sip.example.com");       // the name matters for TLS only
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "transport/connection.hpp"
-#include "transport/stream_connection.hpp"
+#include "transport/tls_config.hpp"
 
 namespace trapezoid::transport::detail {
+
+class TlsContext;
 
 class TcpTransport final : public ConnectionOwner {
  public:
   TcpTransport(boost::asio::io_context& io, const StreamSettings& settings, std::size_t max_connections,
-               InboundProcessor& processor, InboundSink& sink)
-      : io_(io), settings_(settings), max_connections_(max_connections), processor_(processor), sink_(sink) {}
+               InboundProcessor& processor, InboundSink& sink);
+  ~TcpTransport() override;
+  TcpTransport(const TcpTransport&) = delete;
+  TcpTransport& operator=(const TcpTransport&) = delete;
 
-  [[nodiscard]] std::error_code listen(const IpAddress& address, std::uint16_t port, bool reuse_port);
+  // Loads the TLS files; an error is logged with the file's name.
+  [[nodiscard]] std::error_code enable_tls(const TlsConfig& config);
+  // `kind`: kTcp, or kTls once enable_tls() succeeded.
+  [[nodiscard]] std::error_code listen(const IpAddress& address, std::uint16_t port, bool reuse_port,
+                                       TransportKind kind);
   [[nodiscard]] std::vector<Endpoint> local_endpoints() const;
   // Starts the accept loops.
   void start();
-  // On target.connection if open, else an open connection to target.remote, else a new one.
-  void send(std::string bytes, const Target& target);
+  // On target.connection if open (for a kTls target: a TLS one), else an open connection to
+  // target.remote, else a new one. TLS: `server_name` is what the server's certificate must
+  // match (and the SNI); empty: the address. Only connections this side opened to the same
+  // name are reused by address.
+  void send(std::string bytes, const Target& target, std::string_view server_name = {});
   void close_all();
   [[nodiscard]] std::size_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
 
   void on_closed(ConnectionId id) override;
 
  private:
-  using TcpConnection = StreamConnection<boost::asio::ip::tcp::socket>;
+  struct Listener {
+    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
+    TransportKind kind;
+  };
+  struct Entry {
+    std::shared_ptr<Connection> connection;
+    Endpoint remote;
+    bool opened = false;      // this side connected (and, for TLS, verified the server)
+    std::string server_name;  // TLS, opened: the name the server was verified against
+  };
 
-  void accept(boost::asio::ip::tcp::acceptor& acceptor);
-  void on_accepted(boost::asio::ip::tcp::socket socket);
-  std::shared_ptr<TcpConnection> add(boost::asio::ip::tcp::socket socket, const Endpoint& remote);
+  void accept(Listener& listener);
+  void on_accepted(boost::asio::ip::tcp::socket socket, TransportKind kind);
+  [[nodiscard]] bool reusable(const Entry& e, const Target& target, std::string_view server_name) const;
+  void add(std::shared_ptr<Connection> c, const Source& source, bool opened, std::string_view server_name);
 
   boost::asio::io_context& io_;
-  const StreamSettings& settings_;
   std::size_t max_connections_;
-  InboundProcessor& processor_;
   InboundSink& sink_;
-  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
-  struct Entry {
-    std::shared_ptr<Connection> connection;  // any stream: a TLS connection fits the same table
-    Endpoint remote;
-  };
+  ConnectionServices services_;
+  std::unique_ptr<TlsContext> tls_;
+  std::deque<Listener> listeners_;  // accept loops hold references: no reallocation
   std::unordered_map<ConnectionId, Entry> by_id_;
   std::map<Endpoint, ConnectionId> by_remote_;
   ConnectionId next_id_ = 1;

@@ -10,6 +10,7 @@
 #include "sip/random_id.hpp"
 #include "transport/inbound.hpp"
 #include "transport/tcp_transport.hpp"
+#include "transport/tls_policy.hpp"
 #include "transport/udp_socket.hpp"
 
 namespace trapezoid::transport {
@@ -52,9 +53,16 @@ struct TransportWorker::Impl final : detail::InboundSink {
     io.poll();
   }
 
+  std::error_code open_address(const IpAddress& address) {
+    if (std::error_code ec = open_udp_tcp(address)) return ec;
+    // RFC 3261 §18.1.1: TLS listens on a port of its own (5061).
+    if (!config.tls.enabled) return {};
+    return tcp.listen(address, config.tls.port, config.reuse_port && config.tls.port != 0, TransportKind::kTls);
+  }
+
   // RFC 3261 §18.2.1: TCP listens on the port and address where UDP does. With an ephemeral
   // port the one UDP got may be taken for TCP: try a few.
-  std::error_code open_address(const IpAddress& address) {
+  std::error_code open_udp_tcp(const IpAddress& address) {
     // An ephemeral port is this worker's alone: sharing it could join a stranger's socket.
     const bool reuse = config.reuse_port && config.port != 0;
     std::error_code ec;
@@ -66,7 +74,7 @@ struct TransportWorker::Impl final : detail::InboundSink {
         if ((ec = u->open(address, port, reuse))) return ec;
         port = u->local().port;
       }
-      if (config.tcp) ec = tcp.listen(address, port, reuse);
+      if (config.tcp) ec = tcp.listen(address, port, reuse, TransportKind::kTcp);
       if (!ec) {
         if (u) udp.push_back(std::move(u));
         return {};
@@ -77,8 +85,12 @@ struct TransportWorker::Impl final : detail::InboundSink {
     return ec;
   }
 
-  void do_send(std::string bytes, const Target& target) {
+  void do_send(std::string bytes, const Target& target, std::string_view server_name = {}) {
     if (closing) return;  // the worker is being destroyed: no new work
+    if (target.remote.transport != TransportKind::kTls && needs_tls(bytes)) {
+      log_sink.log(LogLevel::kWarning, "not sending a sips: request over " + to_string(target) + ": TLS only");
+      return handler.on_transport_error(target, make_error_code(TlsErrc::kSipsNeedsTls));
+    }
     switch (target.remote.transport) {
       case TransportKind::kUdp:
         for (auto& u : udp) {
@@ -88,9 +100,8 @@ struct TransportWorker::Impl final : detail::InboundSink {
         }
         return handler.on_transport_error(target, std::make_error_code(std::errc::address_family_not_supported));
       case TransportKind::kTcp:
-        return tcp.send(std::move(bytes), target);
       case TransportKind::kTls:
-        return handler.on_transport_error(target, std::make_error_code(std::errc::protocol_not_supported));
+        return tcp.send(std::move(bytes), target, server_name);
     }
   }
 
@@ -152,6 +163,9 @@ TransportWorker::TransportWorker(WorkerConfig config, MessageHandler& handler, L
 TransportWorker::~TransportWorker() = default;
 
 std::error_code TransportWorker::start() {
+  if (impl_->config.tls.enabled) {
+    if (std::error_code ec = impl_->tcp.enable_tls(impl_->config.tls)) return ec;
+  }
   for (const std::string& text : impl_->config.addresses) {
     std::optional<IpAddress> address = IpAddress::parse(text);
     if (!address) return std::make_error_code(std::errc::invalid_argument);
@@ -185,6 +199,16 @@ void TransportWorker::send(std::string bytes, const Target& target) {
   boost::asio::post(impl_->io, [impl = impl_.get(), b = std::move(bytes), target]() mutable {
     impl->do_send(std::move(b), target);
   });
+}
+
+void TransportWorker::send(std::string bytes, const Target& target, std::string server_name) {
+  if (impl_->io.get_executor().running_in_this_thread()) {
+    return impl_->do_send(std::move(bytes), target, server_name);
+  }
+  boost::asio::post(impl_->io,
+                    [impl = impl_.get(), b = std::move(bytes), target, name = std::move(server_name)]() mutable {
+                      impl->do_send(std::move(b), target, name);
+                    });
 }
 
 std::vector<Endpoint> TransportWorker::local_endpoints() const {

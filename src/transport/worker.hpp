@@ -1,5 +1,5 @@
-// A transport worker: one thread's sockets (UDP and TCP on IPv4 and IPv6, SO_REUSEPORT so that
-// several workers share a port), its connections and its event loop. Shared-nothing: nothing
+// A transport worker: one thread's sockets (UDP, TCP and TLS on IPv4 and IPv6, SO_REUSEPORT so
+// that several workers share a port), its connections and its event loop. Shared-nothing: nothing
 // of a worker is touched by another thread except through post(), send() and stop().
 //
 //   WorkerConfig cfg;                       // 127.0.0.1 and ::1, port 5060, UDP + TCP
@@ -7,6 +7,7 @@
 //   if (std::error_code ec = w.start()) die(ec.message());   // binds the sockets
 //   std::thread t([&] { w.run(); });        // the worker's thread
 //   w.send(bytes, Target{{TransportKind::kTcp, addr, 5060}, from.connection});
+//   w.send(bytes, Target{{TransportKind::kTls, addr, 5061}, 0}, "sip.example.com");  // verified
 //   w.wake_at(steady_clock::now() + 50ms, [&] { ... });   // one re-armable timer
 //   w.stop(); t.join();
 //
@@ -28,11 +29,13 @@
 #include "transport/endpoint.hpp"
 #include "transport/handler.hpp"
 #include "transport/sent_by.hpp"
+#include "transport/tls_config.hpp"
 
 namespace trapezoid::transport {
 
 struct WorkerConfig {
-  // Each address gets a UDP socket and a TCP listener on the same port (RFC 3261 §18.2.1).
+  // Each address gets a UDP socket and a TCP listener on the same port (RFC 3261 §18.2.1),
+  // and a TLS listener on tls.port when TLS is enabled.
   std::vector<std::string> addresses = {"127.0.0.1", "::1"};
   // 0: an ephemeral port per address (see local_endpoints()), never shared (no SO_REUSEPORT).
   std::uint16_t port = 5060;
@@ -57,6 +60,12 @@ struct WorkerConfig {
   std::chrono::milliseconds connect_timeout{5'000};
   // Bytes waiting to be written on one connection; past it the connection fails.
   std::size_t max_queued_bytes = 8 * 1024 * 1024;
+
+  // TLS over TCP (RFC 3261 §26.2.1): a listener per address on tls.port, and the certificate,
+  // key and trusted CAs for both ends. TLS connections share the limits and timeouts above; an
+  // accepted one must finish its handshake within first_message_timeout, an opened one within
+  // connect_timeout.
+  TlsConfig tls;
 };
 
 class TransportWorker {
@@ -68,7 +77,9 @@ class TransportWorker {
   TransportWorker(const TransportWorker&) = delete;
   TransportWorker& operator=(const TransportWorker&) = delete;
 
-  // Opens and binds the sockets; an error names the first that failed (bad configuration).
+  // Opens and binds the sockets, and loads the TLS files; an error names the first that failed
+  // (bad configuration). A TLS file that cannot be loaded is a TlsErrc, and the log line names
+  // the file and OpenSSL's reason.
   [[nodiscard]] std::error_code start();
   // Runs the event loop on the calling thread until stop().
   void run();
@@ -87,9 +98,16 @@ class TransportWorker {
   void cancel_wake();
 
   // Any thread (work is moved to the worker's thread). UDP: one datagram to target.remote.
-  // TCP: on target.connection while it is open, else on an open connection to target.remote,
-  // else on a new connection (RFC 3261 §18.1.1, §18.2.2). Failures go to on_transport_error.
+  // TCP, TLS: on target.connection while it is open, else on an open connection to
+  // target.remote, else on a new connection (RFC 3261 §18.1.1, §18.2.2). Failures go to
+  // on_transport_error. A request for a sips: URI goes over TLS only (§26.2.2): over UDP or
+  // TCP it fails with TlsErrc::kSipsNeedsTls.
   void send(std::string bytes, const Target& target);
+  // The same, for a TLS target reached by name (resolved by the caller): the server's
+  // certificate must match `server_name`, which is sent as SNI. The plain send() checks it
+  // against target.remote's address. Only connections opened to the same name are reused by
+  // address; the request's own connection (target.connection) always is.
+  void send(std::string bytes, const Target& target, std::string server_name);
 
   // The bound sockets (after start()): their transport, address and actual port.
   [[nodiscard]] std::vector<Endpoint> local_endpoints() const;

@@ -78,6 +78,10 @@ class Recorder final : public MessageHandler, public Logger {
     std::lock_guard lock(mutex_);
     return errors_.size();
   }
+  std::vector<std::pair<Target, std::error_code>> errors() {
+    std::lock_guard lock(mutex_);
+    return errors_;
+  }
 
  private:
   std::mutex mutex_;

@@ -1,0 +1,55 @@
+#include "transport/tls_policy.hpp"
+
+#include "sip/charset.hpp"
+#include "sip/message.hpp"
+#include "sip/name_addr.hpp"
+#include "sip/parser.hpp"
+#include "sip/scanner.hpp"
+
+namespace trapezoid::transport {
+namespace {
+
+constexpr std::string_view kSips = "sips:";
+
+bool starts_with_sips(std::string_view text) noexcept {
+  return text.size() >= kSips.size() && sip::charset::iequals(text.substr(0, kSips.size()), kSips);
+}
+
+// One pass over the bytes: most requests never mention a sips: URI and need no parse.
+bool mentions_sips(std::string_view bytes) noexcept {
+  for (std::size_t i = 0; i + kSips.size() <= bytes.size(); ++i) {
+    if ((bytes[i] == 's' || bytes[i] == 'S') && starts_with_sips(bytes.substr(i))) return true;
+  }
+  return false;
+}
+
+// The Request-URI of a request line, read without a parse (empty for a response).
+std::string_view request_uri(std::string_view bytes) noexcept {
+  while (!bytes.empty() && (bytes.front() == '\r' || bytes.front() == '\n')) bytes.remove_prefix(1);
+  if (bytes.size() >= 4 && sip::charset::iequals(bytes.substr(0, 4), "SIP/")) return {};
+  const std::size_t space = bytes.find(' ');
+  if (space == std::string_view::npos) return {};
+  bytes.remove_prefix(space + 1);
+  return bytes.substr(0, bytes.find_first_of(" \r\n"));
+}
+
+}  // namespace
+
+bool needs_tls(std::string_view message) noexcept {
+  const std::string_view uri = request_uri(message);
+  if (uri.empty()) return false;  // a response (or no message at all)
+  if (starts_with_sips(uri)) return true;
+  if (!mentions_sips(message)) return false;
+  // §8.1.2, §16.6 step 7: the first Route value names the next hop, and server location for
+  // a sips: URI yields TLS alone. A message that does not parse is judged by its Request-URI.
+  sip::Message msg;
+  if (!sip::parse_datagram(message, msg).ok()) return false;
+  const sip::HeaderField* route = msg.find(sip::HeaderId::kRoute);
+  if (route == nullptr) return false;
+  sip::Scanner s(route->value);
+  sip::NameAddr first;
+  if (!sip::scan_address(s, first, sip::AddrForm::kNameAddrOnly).empty()) return false;
+  return first.parsed_uri.scheme == sip::UriScheme::kSips;
+}
+
+}  // namespace trapezoid::transport
