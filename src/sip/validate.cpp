@@ -105,10 +105,20 @@ Verdict check_common(const Message& msg, Facts& facts) {
   });
   if (!contacts_ok || (star && contacts > 1)) return malformed(HeaderId::kContact);
   // option-tag and Method lists (§20.5, §20.29, §20.32, §20.37, §20.40): tokens, no empty
-  // elements, so that a malformed Require cannot hide the tag it demands.
-  for (HeaderId id : {HeaderId::kRequire, HeaderId::kProxyRequire, HeaderId::kSupported, HeaderId::kUnsupported,
-                      HeaderId::kAllow})
-    if (!all_elements(msg, id, [](std::string_view tag) { return charset::all_token(tag); })) return malformed(id);
+  // elements, so that a malformed Require cannot hide the tag it demands. Supported and Allow
+  // may be empty altogether (§25.1: "Supported = ... HCOLON [option-tag *(COMMA option-tag)]",
+  // "Allow = ... HCOLON [Method *(COMMA Method)]"); Require, Proxy-Require and Unsupported not.
+  const auto is_token = [](std::string_view tag) { return charset::all_token(tag); };
+  for (HeaderId id : {HeaderId::kRequire, HeaderId::kProxyRequire, HeaderId::kUnsupported})
+    if (!all_elements(msg, id, is_token)) return malformed(id);
+  for (HeaderId id : {HeaderId::kSupported, HeaderId::kAllow}) {
+    bool ok = true;
+    msg.for_each(id, [&](const HeaderField& h) {
+      if (ok && !trim_lws(h.value).empty())
+        ok = for_each_list_element(h.value, [&](std::string_view tag) { return ok = is_token(tag); }) && ok;
+    });
+    if (!ok) return malformed(id);
+  }
   for (HeaderId id : {HeaderId::kRoute, HeaderId::kRecordRoute, HeaderId::kPath})
     if (!for_each_scanned<NameAddr>(msg, id, scan_route, [](const NameAddr&) {})) return malformed(id);
   return {};

@@ -377,6 +377,19 @@ TEST(Validate, RepeatedSingleValueHeadersAre400) {
   }
 }
 
+// §25.1: Supported and Allow may list nothing ("Supported:" as baresip sends it); the
+// option-tag lists that demand something (Require, Proxy-Require, Unsupported) may not.
+TEST(Validate, EmptySupportedAndAllowAreWellFormed) {
+  EXPECT_OK(syntax(Msg::request().add("Supported", "")));
+  EXPECT_OK(syntax(Msg::request().add("Allow", " ")));
+  EXPECT_OK(syntax(Msg::request().add("Supported", "").add("Supported", "path")));
+  EXPECT_VERDICT(syntax(Msg::request().add("Supported", "path,")), 400, "Malformed Supported");
+  EXPECT_VERDICT(syntax(Msg::request().add("Allow", "INVITE,,ACK")), 400, "Malformed Allow");
+  EXPECT_VERDICT(syntax(Msg::request().add("Require", "")), 400, "Malformed Require");
+  EXPECT_VERDICT(syntax(Msg::request().add("Proxy-Require", "")), 400, "Malformed Proxy-Require");
+  EXPECT_VERDICT(syntax(Msg::request().add("Unsupported", "")), 400, "Malformed Unsupported");
+}
+
 TEST(Validate, CompactAndFullFormsCountAsTheSameHeader) {
   EXPECT_VERDICT(syntax(Msg::request().add("i", "second@example.com")), 400, "Multiple Call-ID Headers");
   EXPECT_VERDICT(syntax(Msg::request().add("f", "<sip:x@y.z>;tag=9")), 400, "Multiple From Headers");
