@@ -63,9 +63,54 @@ std::optional<TransactionId> SipWorker::send_request(std::string_view request_by
   return layer_.send_request(request_bytes, destination, r, now());
 }
 
+bool SipWorker::send_stateless(std::string_view bytes, const Peer& destination) {
+  // As send(), but an immediate failure is this call's alone: no transaction is told.
+  sending_stateless_ = true;
+  stateless_failed_ = false;
+  transport_.send(std::string(bytes), to_target(destination));
+  sending_stateless_ = false;
+  return !stateless_failed_;
+}
+
+void SipWorker::abandon(TransactionId client_tx) {
+  Busy busy(*this);
+  layer_.abandon(client_tx, now());
+}
+
+SipWorker::TimerHandle SipWorker::schedule(TimePoint when, std::function<void()> fn) {
+  const TimerHandle handle = next_timer_++;
+  tu_timers_.emplace(std::make_pair(when, handle), std::move(fn));
+  tu_deadlines_.emplace(handle, when);
+  rearm();
+  return handle;
+}
+
+void SipWorker::cancel_timer(TimerHandle handle) {
+  auto it = tu_deadlines_.find(handle);
+  if (it == tu_deadlines_.end()) return;
+  tu_timers_.erase({it->second, handle});
+  tu_deadlines_.erase(it);
+  // The wake-up may now be early; an early wake-up finds nothing due and re-arms.
+}
+
+void SipWorker::run_tu_timers(TimePoint now) {
+  // One at a time: a callback may schedule or cancel others.
+  while (!tu_timers_.empty() && tu_timers_.begin()->first.first <= now) {
+    auto first = tu_timers_.begin();
+    std::function<void()> fn = std::move(first->second);
+    tu_deadlines_.erase(first->first.second);
+    tu_timers_.erase(first);
+    fn();
+  }
+}
+
 void SipWorker::rearm() {
   if (depth_ != 0 || closing_) return;
-  const std::optional<TimePoint> next = layer_.next_deadline();
+  std::optional<TimePoint> next = layer_.next_deadline();
+  if (!tu_timers_.empty()) {
+    const TimePoint tu_next = tu_timers_.begin()->first.first;
+    if (!next || tu_next < *next) next = tu_next;
+  }
   if (next == armed_) return;
   armed_ = next;
   if (next) {
@@ -78,7 +123,9 @@ void SipWorker::rearm() {
 void SipWorker::wake() {
   armed_.reset();  // the wake-up is spent
   Busy busy(*this);
-  layer_.advance(now());
+  const TimePoint t = now();
+  layer_.advance(t);
+  run_tu_timers(t);
 }
 
 void SipWorker::on_message(sip::Message&& msg, const transport::Source& from) {
@@ -90,6 +137,10 @@ void SipWorker::on_message(sip::Message&& msg, const transport::Source& from) {
 }
 
 void SipWorker::on_transport_error(const transport::Target& to, std::error_code /*error*/) {
+  if (sending_stateless_) {
+    stateless_failed_ = true;
+    return;
+  }
   // Inside send(): the failing send returns false and the layer reports it (§17.1.4, §17.2.4).
   if (sending_) {
     send_failed_ = true;

@@ -11,13 +11,23 @@
 //   w.respond(tx, sip::make_response(req, 200, {}, tag).bytes);
 //   w.stop(); t.join();
 //
+// A TU that keeps timers of its own (a proxy's Timer C, §16.6 item 11) schedules them here:
+// they share the one wake-up with the layer's timers.
+//
+//   SipWorker::TimerHandle h = w.schedule(SipWorker::now() + 181s, [&] { on_timer_c(); });
+//   w.cancel_timer(h);
+//
 // Everything but start(), run(), stop(), post() and local_endpoints() is for the worker's
 // thread (the TU's callbacks run there; other threads post()).
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
+#include <unordered_map>
+#include <utility>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -48,6 +58,18 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   // The layer calls with the clock read and the wake-up re-armed afterwards.
   bool respond(TransactionId server_tx, std::string_view response_bytes);
   std::optional<TransactionId> send_request(std::string_view request_bytes, const Peer& destination);
+  // Bytes sent outside any transaction (a proxy forwarding an ACK for a 2xx or a stray 2xx
+  // statelessly, §16.11). false when the transport failed at once; later failures are not
+  // reported (no transaction waits for them).
+  bool send_stateless(std::string_view bytes, const Peer& destination);
+  // TransactionLayer::abandon, with the clock read.
+  void abandon(TransactionId client_tx);
+
+  // The TU's own timers: `fn` runs on the worker's thread once `when` has passed, unless
+  // cancelled first. Handles are never reused; cancelling a spent or unknown one does nothing.
+  using TimerHandle = std::uint64_t;
+  TimerHandle schedule(TimePoint when, std::function<void()> fn);
+  void cancel_timer(TimerHandle handle);
 
   // Direct access for what the wrappers lack (find_cancelled, request, ...). After calling a
   // method that takes `now` from outside a TU callback, call rearm().
@@ -68,6 +90,7 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   bool send(const Peer& peer, std::string_view bytes) override;
 
   void wake();
+  void run_tu_timers(TimePoint now);
 
   TransactionLayer layer_;
   transport::TransportWorker transport_;  // after layer_: torn down first
@@ -76,6 +99,12 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   bool sending_ = false;                  // inside send(): errors are that send's
   bool send_failed_ = false;
   bool closing_ = false;                  // being destroyed: no more calls into the layer
+  bool stateless_failed_ = false;         // an immediate failure of send_stateless()
+  bool sending_stateless_ = false;
+  // The TU's timers, earliest first, and each live handle's deadline (to find it to cancel).
+  std::map<std::pair<TimePoint, TimerHandle>, std::function<void()>> tu_timers_;
+  std::unordered_map<TimerHandle, TimePoint> tu_deadlines_;
+  TimerHandle next_timer_ = 1;
 };
 
 }  // namespace trapezoid::transaction

@@ -218,6 +218,18 @@ const sip::Message* TransactionLayer::request(TransactionId tx) const {
   return slot == nullptr ? nullptr : &slot->request();
 }
 
+std::optional<Peer> TransactionLayer::peer(TransactionId tx) const {
+  const Slot* slot = find(tx);
+  if (slot == nullptr) return std::nullopt;
+  return slot->peer;
+}
+
+void TransactionLayer::abandon(TransactionId tx, TimePoint now) {
+  CallScope scope(*this, now);
+  // Reaped with the terminated ones: its timers find no slot and are dropped as stale.
+  if (find(tx) != nullptr) dead_.push_back(tx);
+}
+
 TransactionLayer::Slot* TransactionLayer::find(TransactionId id) const {
   auto it = slots_.find(id);
   return it == slots_.end() ? nullptr : it->second.get();

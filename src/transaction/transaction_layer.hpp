@@ -81,6 +81,13 @@ class TransactionLayer final : private TransactionEffects {
 
   // The request a live transaction was created for, or nullptr.
   [[nodiscard]] const sip::Message* request(TransactionId tx) const;
+  // Where a live transaction's messages go: for a server transaction, where its request's
+  // responses go (§18.2.2, as the transport computed it on receipt); nullopt when it is gone.
+  [[nodiscard]] std::optional<Peer> peer(TransactionId tx) const;
+  // The TU gives up on a client transaction that has no more to tell it (§9.1: no final
+  // response within 64*T1 of its CANCEL; §16.8: Timer C): it is destroyed without a word on
+  // the wire, and the TU gets on_terminated when the outermost call returns.
+  void abandon(TransactionId tx, TimePoint now);
   [[nodiscard]] bool contains(TransactionId tx) const { return slots_.contains(tx); }
   [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
   [[nodiscard]] const TimerConfig& timer_config() const noexcept { return config_; }

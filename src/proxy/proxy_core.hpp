@@ -1,0 +1,141 @@
+// The proxy core of one worker (RFC 3261 §16): the transaction user that validates requests
+// (§16.3), preprocesses their Route (§16.4), finds their targets through the location service
+// (§16.5), forwards them on client transactions, forking by q (§16.6), picks and passes back
+// the responses (§16.7), runs Timer C (§16.8) and CANCEL (§16.10), and forwards the ACK of a
+// 2xx and stray responses statelessly (§16.11). In redirect mode it is the §8.3 redirect
+// server instead. REGISTER for a local domain goes to the LocalRequestHandler.
+//
+//   ProxyConfig cfg;  cfg.branch_tag = "w0";
+//   SipWorkerEnvironment env;                         // or a test environment
+//   ProxyCore core(cfg, locator, env, registrar_glue, logger);
+//   SipWorker worker(transport_cfg, core, logger);    // the core is the worker's TU
+//   env.attach(worker);
+//
+// Shared-nothing: one core per worker thread, no locks; every call comes on that thread.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "proxy/branch_id.hpp"
+#include "proxy/local_request_handler.hpp"
+#include "proxy/proxy_config.hpp"
+#include "proxy/proxy_environment.hpp"
+#include "proxy/proxy_identity.hpp"
+#include "proxy/response_context.hpp"
+#include "proxy/target_resolver.hpp"
+#include "registrar/locator.hpp"
+#include "sip/random_id.hpp"
+#include "sip/response.hpp"
+#include "transaction/transaction_user.hpp"
+#include "transport/handler.hpp"
+
+namespace trapezoid::proxy {
+
+class ProxyCore final : public transaction::TransactionUser {
+ public:
+  // Everything passed by reference must outlive the core, and the core must outlive the
+  // worker that calls it (its timers live in the environment). `config` is copied; it should
+  // pass check_config(). `resolver` null: numeric hosts only (NumericResolver).
+  ProxyCore(ProxyConfig config, const registrar::Locator& locator, ProxyEnvironment& env,
+            LocalRequestHandler& local, transport::Logger& logger, const TargetResolver* resolver = nullptr);
+  ~ProxyCore() override;
+  ProxyCore(const ProxyCore&) = delete;
+  ProxyCore& operator=(const ProxyCore&) = delete;
+
+  // transaction::TransactionUser
+  void on_request(TransactionId tx, const sip::Message& request) override;
+  void on_response(TransactionId tx, const sip::Message& response) override;
+  void on_stray_ack(const sip::Message& ack, const Peer& source) override;
+  void on_stray_response(const sip::Message& response, const Peer& source) override;
+  void on_timeout(TransactionId tx) override;
+  void on_transport_error(TransactionId tx) override;
+  void on_terminated(TransactionId tx) override;
+
+  // Response contexts alive (forwarded requests whose transactions have not all ended).
+  [[nodiscard]] std::size_t context_count() const noexcept { return contexts_.size(); }
+  [[nodiscard]] const ProxyConfig& config() const noexcept { return config_; }
+
+ private:
+  class Entry;
+  struct BranchRef {
+    TransactionId server_tx = 0;
+    std::size_t index = 0;
+  };
+  // Whether the transport failed a client transaction while send_request() was creating it,
+  // before its id was known.
+  struct StartWatch {
+    bool failed = false;
+  };
+
+  // §16.3 and the dispatch of a new request.
+  void handle_request(TransactionId tx, const sip::Message& request);
+  [[nodiscard]] bool validate(TransactionId tx, const sip::Message& request);
+  [[nodiscard]] bool is_loop(const sip::Message& request);
+  void handle_cancel(TransactionId tx, const sip::Message& cancel);
+  void answer_options(TransactionId tx, const sip::Message& request);
+  void redirect(TransactionId tx, const sip::Message& request, std::string_view request_uri);
+  void forward(TransactionId tx, const sip::Message& request, std::vector<std::string> routes,
+               std::vector<Target> targets, bool retargeted);
+
+  // §16.6: branches.
+  void start_next_group(ResponseContext& ctx);
+  void start_branch(ResponseContext& ctx, Target target);
+  void fail_branch(ResponseContext& ctx, std::size_t index, int status);
+  void arm_timer_c(Branch& b);
+  void stop_timers(Branch& b);
+  void cancel_branch(Branch& b);
+  void cancel_pending(ResponseContext& ctx);
+  [[nodiscard]] bool record_routes(sip::Method method) const noexcept;
+
+  // §16.7: responses.
+  void on_branch_response(ResponseContext& ctx, std::size_t index, const sip::Message& response);
+  void on_branch_done(ResponseContext& ctx);
+  bool recurse(ResponseContext& ctx, const sip::Message& response);
+  void send_best(ResponseContext& ctx);
+  void forward_upstream(ResponseContext& ctx, const sip::Message& response);
+  void send_upstream(ResponseContext& ctx, const std::string& bytes);
+  void on_timer_c(TransactionId client_tx);
+  void on_cancel_guard(TransactionId client_tx);
+
+  // §16.11: stateless forwarding.
+  void forward_ack(const sip::Message& ack);
+  void forward_response(const sip::Message& response);
+
+  // Responses this element makes itself.
+  void respond(TransactionId tx, const sip::Message& request, int status, std::string_view reason = {},
+               std::span<const sip::HeaderLine> headers = {});
+  void respond_local(ResponseContext& ctx, int status);
+  void log(std::string_view method, std::string_view request_uri, int status, std::size_t branches);
+
+  [[nodiscard]] ResponseContext* context(TransactionId server_tx);
+  [[nodiscard]] ResponseContext* context_of(TransactionId client_tx, std::size_t& index);
+  void touch(TransactionId server_tx) { touched_.push_back(server_tx); }
+  void release_finished();
+  [[nodiscard]] const ProxyIdentity& me();
+
+  ProxyConfig config_;
+  const registrar::Locator& locator_;
+  ProxyEnvironment& env_;
+  LocalRequestHandler& local_;
+  transport::Logger& logger_;
+  NumericResolver numeric_;
+  const TargetResolver& resolver_;
+  ProxyIdentity identity_;
+  sip::SystemRandomSource random_;
+  BranchMaker branches_;
+  std::vector<std::string_view> proxy_require_;  // views into config_
+
+  std::unordered_map<TransactionId, std::unique_ptr<ResponseContext>> contexts_;
+  std::unordered_map<TransactionId, BranchRef> branch_of_;
+  StartWatch* watch_ = nullptr;
+  std::vector<TransactionId> touched_;  // contexts to look at when the outermost call returns
+  int depth_ = 0;
+};
+
+}  // namespace trapezoid::proxy
