@@ -4,6 +4,7 @@
 #include <map>
 
 #include "lint_command.hpp"
+#include "serve_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Trapezoid: a SIP (RFC 3261) stack, server and user agent"};
@@ -24,6 +25,26 @@ int main(int argc, char** argv) {
   lint_cmd->add_option("--role", lint.role, "Judge as this element: uas (default), proxy, registrar")
       ->transform(CLI::CheckedTransformer(roles, CLI::ignore_case));
 
+  trapezoid::apps::ServeFlags serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "Run the SIP server: registrar with location service and stateful forking proxy\n"
+               "(or redirect server). With no options it listens on UDP and TCP 127.0.0.1:5060\n"
+               "and keeps registrations in ./trapezoid-data. SIGTERM drains and exits; SIGHUP\n"
+               "reloads --config.");
+  serve_cmd->add_option("--config", serve.config_path, "TOML configuration file");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "Listen address, repeatable: udp:IP:PORT, tcp:IP:PORT, tls:IP:PORT "
+                        "(IPv6 in brackets: udp:[::1]:5060)");
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Where registrations are kept (default ./trapezoid-data)");
+  serve_cmd->add_option("--domain", serve.domains,
+                        "A domain this server is responsible for, repeatable (default: every domain)");
+  serve_cmd->add_option("--mode", serve.mode, "proxy (default) or redirect")
+      ->check(CLI::IsMember({"proxy", "redirect"}));
+  serve_cmd->add_option("--workers", serve.workers, "Worker threads (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+  serve_cmd->add_option("--log-level", serve.log_level, "debug, info (default), warning or error")
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -31,5 +52,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;  // usage errors exit 2, as documented
   }
   if (lint_cmd->parsed()) return trapezoid::apps::run_lint(lint);
+  if (serve_cmd->parsed()) return trapezoid::apps::run_serve(serve);
   return 0;
 }

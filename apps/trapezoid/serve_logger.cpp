@@ -43,6 +43,8 @@ void ServeLogger::log(transport::LogLevel level, std::string_view line) {
   logger_->log(to_spdlog(level), "{}", line);
 }
 
+void ServeLogger::notice(std::string_view line) { logger_->log(spdlog::level::info, "{}", line); }
+
 void ServeLogger::set_level(std::string_view level) {
   if (auto l = level_from(level)) threshold_.store(static_cast<int>(*l), std::memory_order_relaxed);
 }

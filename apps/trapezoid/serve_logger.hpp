@@ -24,6 +24,8 @@ class ServeLogger final : public transport::Logger {
   ~ServeLogger() override;
 
   void log(transport::LogLevel level, std::string_view line) override;
+  // A line printed whatever the level: start-up, shutdown, reload (what an operator must see).
+  void notice(std::string_view line);
   // "debug", "info", "warning" or "error"; anything else leaves the level as it is.
   void set_level(std::string_view level);
   [[nodiscard]] bool enabled(transport::LogLevel level) const noexcept {

@@ -94,7 +94,7 @@ class Server:
 
     def answers_options(self):
         r = subprocess.run(["sipp", f"127.0.0.1:{self.port}", "-sf",
-                            os.path.join(HERE, "options_ping.xml"), "-m", "1", "-i", "127.0.0.1",
+                            os.path.join(SCENARIOS, "options_ping.xml"), "-m", "1", "-i", "127.0.0.1",
                             "-p", "0", "-timeout", "1s", "-timeout_error", "-nostdin"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return r.returncode == 0

@@ -1,0 +1,94 @@
+#include "register_glue.hpp"
+
+#include <chrono>
+#include <vector>
+
+#include "sip/response.hpp"
+#include "sip/validate.hpp"
+#include "transaction/message_fields.hpp"
+#include "transaction/transport_peer.hpp"
+
+namespace trapezoid::apps {
+namespace {
+
+std::string_view transport_name(transport::TransportKind kind) {
+  switch (kind) {
+    case transport::TransportKind::kUdp: return "udp";
+    case transport::TransportKind::kTcp: return "tcp";
+    case transport::TransportKind::kTls: return "tls";
+  }
+  return "udp";
+}
+
+}  // namespace
+
+RegisterGlue::RegisterGlue(const registrar::Registrar& registrar, ServeLogger& logger,
+                           std::string worker_name)
+    : registrar_(registrar), logger_(logger), worker_name_(std::move(worker_name)) {}
+
+std::string RegisterGlue::binding_source(const sip::Message& request, const transaction::Peer& source) {
+  const transport::Target t = transaction::to_target(source);
+  const bool stream = t.remote.transport != transport::TransportKind::kUdp;
+  if (!stream) {
+    sip::Via via;
+    if (!transaction::top_via(request, via) || !via.rport) return {};
+    // The transport stamped the Via on receipt (§18.2.1, RFC 3581 §4): "received" when the
+    // sent-by host is not the source address, the rport value always.
+    const int sent_port = via.has_port ? via.port : 5060;
+    const bool translated = !via.received.empty() || (via.rport_value >= 0 && via.rport_value != sent_port);
+    if (!translated) return {};
+  }
+  std::string out(transport_name(t.remote.transport));
+  out += ':';
+  out += t.remote.address.to_uri_host();
+  out += ':';
+  out += std::to_string(t.remote.port);
+  return out;
+}
+
+void RegisterGlue::on_register(transaction::TransactionId tx, const sip::Message& request,
+                               const transaction::Peer& source) {
+  if (!env_) return;
+  const std::string tag = sip::make_tag(random_);
+  // The registrar's own checks (§10.3 needs To, Contact syntax, ...) on top of the proxy's.
+  const sip::Verdict verdict = sip::validate_request(request, registrar_.validation_policy());
+  if (!verdict.ok()) {
+    // §8.2.2.3: a 420 names the extension in Unsupported; §8.2.1: a 405 says what is allowed.
+    std::vector<sip::HeaderLine> extra;
+    if (verdict.status == 420) extra.emplace_back(sip::HeaderId::kUnsupported, verdict.detail);
+    if (verdict.status == 405) extra.emplace_back(sip::HeaderId::kAllow, "REGISTER");
+    sip::BuildResult r = sip::make_response(request, verdict.status, verdict.reason, tag, {.headers = extra});
+    if (r.ok()) env_->respond(tx, r.bytes);
+    if (logger_.enabled(transport::LogLevel::kInfo)) {
+      logger_.log(transport::LogLevel::kInfo, worker_name_ + " REGISTER " + std::string(request.request_uri()) +
+                                                  " -> " + std::to_string(verdict.status) + " " +
+                                                  std::string(verdict.reason));
+    }
+    return;
+  }
+  const std::string from = binding_source(request, source);
+  registrar::RegisterOutcome out =
+      registrar_.handle(request, {.now = env_->unix_now(), .source = from, .to_tag = tag});
+  if (out.response.empty()) {
+    // The registrar could not build its answer (a header it would copy is unusable): still
+    // answer, with the plainest response there is.
+    sip::BuildResult r = sip::make_response(request, 500, "Server Internal Error", tag);
+    if (r.ok()) env_->respond(tx, r.bytes);
+  } else {
+    env_->respond(tx, out.response);
+  }
+  if (logger_.enabled(transport::LogLevel::kInfo)) {
+    std::string line = worker_name_ + " REGISTER " + (out.aor.empty() ? std::string(request.request_uri()) : out.aor) +
+                       " -> " + std::to_string(out.status) + " " + std::string(out.reason);
+    for (const registrar::BindingChange& c : out.changes) {
+      static constexpr std::string_view kinds[] = {"added", "refreshed", "removed", "expired"};
+      line += ", ";
+      line += kinds[static_cast<int>(c.kind)];
+      line += ' ';
+      line += c.contact;
+    }
+    logger_.log(transport::LogLevel::kInfo, line);
+  }
+}
+
+}  // namespace trapezoid::apps

@@ -1,0 +1,43 @@
+// The registrar behind one worker's proxy core: REGISTERs for our domains arrive here
+// (proxy::LocalRequestHandler) and are answered on the same server transaction.
+//
+//   RegisterGlue glue(registrar, logger, "w0");
+//   ProxyCore core(cfg, locations, env, glue, logger);
+//   glue.attach(env);                 // where the responses go
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "proxy/local_request_handler.hpp"
+#include "proxy/proxy_environment.hpp"
+#include "registrar/registrar.hpp"
+#include "sip/random_id.hpp"
+#include "serve_logger.hpp"
+
+namespace trapezoid::apps {
+
+class RegisterGlue final : public proxy::LocalRequestHandler {
+ public:
+  RegisterGlue(const registrar::Registrar& registrar, ServeLogger& logger, std::string worker_name);
+  void attach(proxy::ProxyEnvironment& env) noexcept { env_ = &env; }
+
+  void on_register(transaction::TransactionId tx, const sip::Message& request,
+                   const transaction::Peer& source) override;
+
+  // What a binding records as its source (Binding::received), or "" when the contact itself
+  // is the way back. Streams: always the connection's far end, since a UA on TCP/TLS is
+  // reached over the connection it registered on. UDP: only when the UA asked for symmetric
+  // responses (RFC 3581 rport) and its Via's sent-by is not where the request came from (a
+  // NAT rewrote it, as §18.2.1 detects for "received").
+  [[nodiscard]] static std::string binding_source(const sip::Message& request, const transaction::Peer& source);
+
+ private:
+  const registrar::Registrar& registrar_;
+  ServeLogger& logger_;
+  std::string worker_name_;
+  proxy::ProxyEnvironment* env_ = nullptr;
+  sip::SystemRandomSource random_;
+};
+
+}  // namespace trapezoid::apps

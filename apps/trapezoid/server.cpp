@@ -1,0 +1,338 @@
+#include "server.hpp"
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "registrar/location_service.hpp"
+#include "registrar/registrar.hpp"
+#include "server_worker.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/write_behind.hpp"
+#include "transport/endpoint.hpp"
+
+namespace trapezoid::apps {
+namespace {
+
+using transport::LogLevel;
+
+registrar::UnixSeconds unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string_view mode_name(ServeMode m) { return m == ServeMode::kRedirect ? "redirect" : "proxy"; }
+
+// Binds (without SO_REUSEPORT) and closes a socket of `type` on address:port; 0 or errno.
+int try_bind(const transport::IpAddress& ip, std::uint16_t port, int type) {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (ip.is_v6()) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    a->sin6_family = AF_INET6;
+    std::copy(ip.bytes().begin(), ip.bytes().end(), a->sin6_addr.s6_addr);
+    a->sin6_port = htons(port);
+    len = sizeof(sockaddr_in6);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    std::copy_n(ip.bytes().begin(), 4, reinterpret_cast<std::uint8_t*>(&a->sin_addr.s_addr));
+    a->sin_port = htons(port);
+    len = sizeof(sockaddr_in);
+  }
+  const int fd = ::socket(ss.ss_family, type, 0);
+  if (fd < 0) return errno;
+  const int one = 1;
+  if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));  // TIME_WAIT is no owner
+  const int rc = ::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0 ? 0 : errno;
+  ::close(fd);
+  return rc;
+}
+
+// Workers share their port with SO_REUSEPORT, which the kernel grants to any process of the
+// same user: a second server started on the port by mistake would silently take half the
+// traffic. A bind without it first tells "in use" apart. "" or the reason.
+std::string check_ports_free(const transport::WorkerConfig& t) {
+  for (const std::string& a : t.addresses) {
+    const std::optional<transport::IpAddress> ip = transport::IpAddress::parse(a);
+    if (!ip) return "'" + a + "' is not an IP address";
+    struct Probe {
+      bool on;
+      std::uint16_t port;
+      int type;
+      const char* name;
+    };
+    const Probe probes[] = {{t.udp, t.port, SOCK_DGRAM, "UDP"},
+                            {t.tcp, t.port, SOCK_STREAM, "TCP"},
+                            {t.tls.enabled, t.tls.port, SOCK_STREAM, "TLS"}};
+    for (const Probe& p : probes) {
+      if (!p.on || p.port == 0) continue;
+      if (const int err = try_bind(*ip, p.port, p.type))
+        return std::string(p.name) + " " + ip->to_uri_host() + ":" + std::to_string(p.port) + ": " + std::strerror(err);
+    }
+  }
+  return {};
+}
+
+// A port free for both UDP and TCP on `address`, for several workers that must share one
+// port (SO_REUSEPORT) when the configuration asked for an ephemeral one. 0 when none is found.
+std::uint16_t probe_free_port(const std::string& address) {
+  const std::optional<transport::IpAddress> ip = transport::IpAddress::parse(address);
+  if (!ip) return 0;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    sockaddr_storage ss{};
+    socklen_t len = 0;
+    if (ip->is_v6()) {
+      auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+      a->sin6_family = AF_INET6;
+      std::copy(ip->bytes().begin(), ip->bytes().end(), a->sin6_addr.s6_addr);
+      len = sizeof(sockaddr_in6);
+    } else {
+      auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+      a->sin_family = AF_INET;
+      std::copy_n(ip->bytes().begin(), 4, reinterpret_cast<std::uint8_t*>(&a->sin_addr.s_addr));
+      len = sizeof(sockaddr_in);
+    }
+    const int udp = ::socket(ss.ss_family, SOCK_DGRAM, 0);
+    const int tcp = ::socket(ss.ss_family, SOCK_STREAM, 0);
+    std::uint16_t port = 0;
+    if (udp >= 0 && tcp >= 0 && ::bind(udp, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
+      sockaddr_storage bound{};
+      socklen_t blen = sizeof(bound);
+      if (::getsockname(udp, reinterpret_cast<sockaddr*>(&bound), &blen) == 0) {
+        port = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                              : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+        if (ss.ss_family == AF_INET6) reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port = htons(port);
+        else reinterpret_cast<sockaddr_in*>(&ss)->sin_port = htons(port);
+        if (::bind(tcp, reinterpret_cast<sockaddr*>(&ss), len) != 0) port = 0;
+      }
+    }
+    if (udp >= 0) ::close(udp);
+    if (tcp >= 0) ::close(tcp);
+    if (port) return port;
+  }
+  return 0;
+}
+
+// The transport settings every worker shares: the listen set as addresses and one port.
+transport::WorkerConfig transport_config(const ServeConfig& cfg) {
+  transport::WorkerConfig t;
+  t.addresses.clear();
+  t.udp = t.tcp = false;
+  for (const ListenSpec& l : cfg.listen) {
+    if (l.transport == "tls") {
+      // §26.2: TLS on its own port (5061 by default), on the same addresses.
+      t.tls.enabled = true;
+      t.tls.port = l.port;
+      t.tls.certificate_chain_file = cfg.tls_certificate;
+      t.tls.private_key_file = cfg.tls_private_key;
+      t.tls.ca = cfg.tls_ca;
+      t.tls.verify_client = cfg.tls_verify_client;
+    }
+    if (std::find(t.addresses.begin(), t.addresses.end(), l.address) == t.addresses.end())
+      t.addresses.push_back(l.address);
+    if (l.transport == "tls") continue;
+    if (std::find(t.addresses.begin(), t.addresses.end(), l.address) == t.addresses.end())
+      t.addresses.push_back(l.address);
+    t.port = l.port;
+    if (l.transport == "udp") t.udp = true;
+    if (l.transport == "tcp") t.tcp = true;
+  }
+  t.limits.max_header_bytes = cfg.max_message_bytes;
+  t.limits.max_body_bytes = cfg.max_message_bytes;
+  t.max_connections = cfg.max_connections;
+  return t;
+}
+
+void add_sent_by(transport::WorkerConfig& t) {
+  t.sent_by.clear();
+  for (const std::string& a : t.addresses) {
+    const std::optional<transport::IpAddress> ip = transport::IpAddress::parse(a);
+    t.sent_by.push_back({ip ? ip->to_uri_host() : a, t.port});
+  }
+}
+
+transaction::TimerConfig timer_config(const ServeConfig& cfg) {
+  transaction::TimerConfig t;
+  t.T1 = cfg.t1;
+  t.T2 = cfg.t2;
+  t.T4 = cfg.t4;
+  return t;
+}
+
+proxy::ProxyConfig proxy_config(const ServeConfig& cfg, unsigned worker) {
+  proxy::ProxyConfig p;
+  p.mode = cfg.mode == ServeMode::kRedirect ? proxy::ProxyMode::kRedirect : proxy::ProxyMode::kProxy;
+  p.record_route = cfg.record_route;
+  p.recurse_on_3xx = cfg.recurse_on_3xx;
+  p.timer_c = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.timer_c);
+  p.branch_tag = "w" + std::to_string(worker);
+  return p;
+}
+
+registrar::RegistrarConfig registrar_config(const ServeConfig& cfg) {
+  registrar::RegistrarConfig r;
+  r.default_expires = static_cast<std::uint32_t>(cfg.default_expires);
+  r.min_expires = static_cast<std::uint32_t>(cfg.min_expires);
+  r.max_expires = static_cast<std::uint32_t>(cfg.max_expires);
+  r.max_contacts_per_aor = cfg.max_contacts;
+  r.foreign_domain_status = cfg.foreign_domain_status;
+  return r;
+}
+
+}  // namespace
+
+struct Server::State {
+  ServeConfig cfg;
+  Reload reload;
+  ServeLogger& log;
+};
+
+Server::Server(ServeConfig config, Reload reload, ServeLogger& logger)
+    : state_(std::make_unique<State>(State{std::move(config), std::move(reload), logger})) {}
+
+Server::~Server() = default;
+
+int Server::run() {
+  ServeConfig& cfg = state_->cfg;
+  ServeLogger& log = state_->log;
+  auto fail = [&](const std::string& why) {
+    log.log(LogLevel::kError, why);
+    return 1;
+  };
+
+  // Signals are taken by the main thread alone (sigtimedwait below); workers inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // The store: the truth after a restart.
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec);
+  if (ec) return fail("cannot create the data directory " + cfg.data_dir + ": " + ec.message());
+  const std::string db_path = (std::filesystem::path(cfg.data_dir) / "registrations.db").string();
+  store::SqliteStore db;
+  if (store::StoreStatus st = db.open(db_path); !st.ok()) return fail(st.message);
+  store::LoadResult loaded = db.load();
+  if (!loaded.status.ok()) return fail(loaded.status.message);
+  store::WriteBehindStore sink(std::move(db), {.flush_interval = cfg.flush_interval},
+                               [&log](store::Severity s, std::string_view line) {
+                                 const LogLevel level = s == store::Severity::kError     ? LogLevel::kError
+                                                        : s == store::Severity::kWarning ? LogLevel::kWarning
+                                                                                         : LogLevel::kInfo;
+                                 log.log(level, line);
+                               });
+
+  // The workers' shared transport settings; an ephemeral port is chosen first, so that every
+  // worker shares it and the Via sent-by names it.
+  transport::WorkerConfig transport = transport_config(cfg);
+  const unsigned workers = cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency());
+  // (Also for one worker: its Via sent-by must name the real port, §18.1.2.)
+  if (transport.port == 0 && !transport.addresses.empty()) {
+    transport.port = probe_free_port(transport.addresses.front());
+    if (transport.port == 0) return fail("no free port found on " + transport.addresses.front());
+  }
+  if (transport.tls.enabled && transport.tls.port == 0 && !transport.addresses.empty()) {
+    transport.tls.port = probe_free_port(transport.addresses.front());
+    if (transport.tls.port == 0) return fail("no free TLS port found on " + transport.addresses.front());
+  }
+  if (std::string busy = check_ports_free(transport); !busy.empty()) return fail("cannot listen: " + busy);
+  transport.reuse_port = transport.port != 0;
+  add_sent_by(transport);
+
+  registrar::LocationServiceConfig loc_cfg;
+  loc_cfg.domains = cfg.domains;
+  loc_cfg.own_addresses = transport.addresses;
+  registrar::LocationService locations(loc_cfg, &sink);
+  const std::size_t bindings_loaded = locations.load(loaded.bindings);
+  locations.add_known(loaded.known_aors);
+  loaded = {};
+
+  const registrar::RegistrarConfig reg_cfg = registrar_config(cfg);
+  if (std::string err = registrar::registrar_config_error(reg_cfg); !err.empty()) return fail(err);
+  registrar::Registrar registrar(reg_cfg, locations);
+
+  std::vector<std::unique_ptr<ServerWorker>> pool;
+  for (unsigned i = 0; i < workers; ++i) {
+    pool.push_back(std::make_unique<ServerWorker>(i, transport, timer_config(cfg), proxy_config(cfg, i), locations,
+                                                  registrar, log));
+    if (std::error_code start_ec = pool.back()->start()) {
+      return fail("cannot listen (worker " + std::to_string(i) + "): " + start_ec.message());
+    }
+  }
+  std::vector<std::thread> threads;
+  for (auto& w : pool) threads.emplace_back([&w] { w->run(); });
+
+  for (const transport::Endpoint& e : pool.front()->local_endpoints())
+    log.notice("listening on " + transport::to_string(e));
+  log.notice("ready: " + std::to_string(workers) + " worker(s), " + std::string(mode_name(cfg.mode)) +
+                               " mode, " + std::to_string(bindings_loaded) + " binding(s) loaded from " + db_path +
+                               (cfg.domains.empty() ? ", every domain" : ", " + std::to_string(cfg.domains.size()) +
+                                                                             " domain(s)"));
+
+  // The main thread: signals, and the expiry of bindings once a second (§10.3: a binding
+  // lasts its expires; the store is told through the sink).
+  int stop_signal = 0;
+  while (!stop_signal) {
+    timespec wait{1, 0};
+    const int sig = sigtimedwait(&signals, nullptr, &wait);
+    if (sig == SIGTERM || sig == SIGINT) {
+      stop_signal = sig;
+    } else if (sig == SIGHUP) {
+      ServeConfig fresh;
+      if (std::optional<ConfigError> err = state_->reload ? state_->reload(fresh) : std::nullopt) {
+        log.log(LogLevel::kError, "reload refused, the running settings stay: " + err->text());
+      } else if (state_->reload) {
+        log.set_level(fresh.log_level);
+        std::string restart;
+        if (fresh.listen != cfg.listen) restart += " listen";
+        if (fresh.workers != cfg.workers) restart += " workers";
+        if (fresh.data_dir != cfg.data_dir) restart += " data_dir";
+        log.notice("reloaded: log_level " + fresh.log_level +
+                                     (restart.empty() ? "" : "; needs a restart to change:" + restart));
+        cfg.log_level = fresh.log_level;
+      }
+    }
+    const std::vector<registrar::Binding> gone = locations.expire(unix_now());
+    if (!gone.empty() && log.enabled(LogLevel::kInfo)) {
+      log.log(LogLevel::kInfo, std::to_string(gone.size()) + " binding(s) expired");
+    }
+  }
+
+  // Drain: let the transactions in flight finish (bounded), then stop.
+  log.notice(std::string("draining on ") + (stop_signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+  const auto deadline = std::chrono::steady_clock::now() + cfg.drain_timeout;
+  for (;;) {
+    for (auto& w : pool) w->refresh_counts();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::size_t busy = 0;
+    for (auto& w : pool) busy += w->in_flight();
+    if (busy == 0) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      log.log(LogLevel::kWarning, "drain timeout: " + std::to_string(busy) + " transaction(s) still in flight");
+      break;
+    }
+  }
+  for (auto& w : pool) w->stop();
+  for (std::thread& t : threads) t.join();
+  pool.clear();
+  if (store::StoreStatus st = sink.flush(); !st.ok()) log.log(LogLevel::kError, st.message);
+  log.notice("stopped");
+  return 0;
+}
+
+}  // namespace trapezoid::apps

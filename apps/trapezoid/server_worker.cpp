@@ -1,0 +1,48 @@
+#include "server_worker.hpp"
+
+#include "proxy/proxy_core.hpp"
+#include "proxy/sip_worker_environment.hpp"
+#include "transaction/sip_worker.hpp"
+
+namespace trapezoid::apps {
+
+// Built in dependency order: the environment and the glue first, the proxy core (which needs
+// both) next, then the SipWorker that calls the core; the environment and glue are attached
+// to the worker last.
+struct ServerWorker::Parts {
+  Parts(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
+        proxy::ProxyConfig proxy_config, const registrar::LocationService& locations,
+        const registrar::Registrar& registrar, ServeLogger& logger)
+      : glue(registrar, logger, "w" + std::to_string(index)),
+        core(std::move(proxy_config), locations, env, glue, logger),
+        worker(std::move(transport), core, logger, timers) {
+    env.attach(worker);
+    glue.attach(env);
+  }
+
+  proxy::SipWorkerEnvironment env;
+  RegisterGlue glue;
+  proxy::ProxyCore core;
+  transaction::SipWorker worker;
+};
+
+ServerWorker::ServerWorker(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
+                           proxy::ProxyConfig proxy, const registrar::LocationService& locations,
+                           const registrar::Registrar& registrar, ServeLogger& logger)
+    : index_(index),
+      parts_(std::make_unique<Parts>(index, std::move(transport), timers, std::move(proxy), locations, registrar,
+                                     logger)) {}
+
+ServerWorker::~ServerWorker() = default;
+
+std::error_code ServerWorker::start() { return parts_->worker.start(); }
+void ServerWorker::run() { parts_->worker.run(); }
+void ServerWorker::stop() { parts_->worker.stop(); }
+void ServerWorker::post(std::function<void()> fn) { parts_->worker.post(std::move(fn)); }
+std::vector<transport::Endpoint> ServerWorker::local_endpoints() const { return parts_->worker.local_endpoints(); }
+
+void ServerWorker::refresh_counts() {
+  post([this] { in_flight_.store(parts_->core.context_count(), std::memory_order_relaxed); });
+}
+
+}  // namespace trapezoid::apps

@@ -1,0 +1,58 @@
+// One worker of `trapezoid serve`: its sockets and transactions (SipWorker), the proxy core
+// that is their transaction user, and the registrar glue behind it. Built and started on the
+// main thread; run() on its own thread; everything else reaches it through post().
+//
+//   ServerWorker w(0, transport_cfg, timers, proxy_cfg, locations, registrar, logger);
+//   if (auto ec = w.start()) die(ec.message());
+//   std::thread t([&] { w.run(); });
+//   w.stop(); t.join();
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "proxy/proxy_config.hpp"
+#include "registrar/location_service.hpp"
+#include "registrar/registrar.hpp"
+#include "register_glue.hpp"
+#include "serve_logger.hpp"
+#include "transaction/timer_config.hpp"
+#include "transport/endpoint.hpp"
+#include "transport/worker.hpp"
+
+namespace trapezoid::apps {
+
+class ServerWorker {
+ public:
+  ServerWorker(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
+               proxy::ProxyConfig proxy, const registrar::LocationService& locations,
+               const registrar::Registrar& registrar, ServeLogger& logger);
+  ~ServerWorker();
+  ServerWorker(const ServerWorker&) = delete;
+  ServerWorker& operator=(const ServerWorker&) = delete;
+
+  [[nodiscard]] std::error_code start();
+  void run();
+  void stop();
+  void post(std::function<void()> fn);
+  [[nodiscard]] std::vector<transport::Endpoint> local_endpoints() const;
+
+  // Proxied requests still waiting for a final response, as last counted on the worker's
+  // thread (refresh_counts()).
+  [[nodiscard]] std::size_t in_flight() const noexcept { return in_flight_.load(std::memory_order_relaxed); }
+  // Asks the worker's thread to count again.
+  void refresh_counts();
+
+ private:
+  struct Parts;
+  unsigned index_;
+  std::unique_ptr<Parts> parts_;
+  std::atomic<std::size_t> in_flight_{0};
+};
+
+}  // namespace trapezoid::apps
