@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <chrono>
@@ -20,6 +21,7 @@
 #include "server_worker.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/write_behind.hpp"
+#include "transaction/message_fields.hpp"
 #include "transport/endpoint.hpp"
 
 namespace trapezoid::apps {
@@ -181,6 +183,21 @@ proxy::ProxyConfig proxy_config(const ServeConfig& cfg, unsigned worker) {
   return p;
 }
 
+// The worker that owns the client transaction a response answers: the proxy puts "w<index>."
+// right after the magic cookie of every branch it makes (ProxyConfig::branch_tag).
+std::optional<unsigned> owner_of(const sip::Message& response) {
+  sip::Via via;
+  if (!transaction::top_via(response, via)) return std::nullopt;
+  std::string_view b = via.branch;
+  constexpr std::string_view prefix = "z9hG4bKw";
+  if (!b.starts_with(prefix)) return std::nullopt;
+  b.remove_prefix(prefix.size());
+  unsigned index = 0;
+  auto [end, ec] = std::from_chars(b.data(), b.data() + b.size(), index);
+  if (ec != std::errc{} || end == b.data() || end == b.data() + b.size() || *end != '.') return std::nullopt;
+  return index;
+}
+
 registrar::RegistrarConfig registrar_config(const ServeConfig& cfg) {
   registrar::RegistrarConfig r;
   r.default_expires = static_cast<std::uint32_t>(cfg.default_expires);
@@ -274,6 +291,16 @@ int Server::run() {
       return fail("cannot listen (worker " + std::to_string(i) + "): " + start_ec.message());
     }
   }
+  // Responses reach whichever worker the kernel picks (SO_REUSEPORT hashes the sender's
+  // address): each goes on to the worker whose transaction it answers.
+  for (unsigned i = 0; i < pool.size(); ++i) {
+    pool[i]->set_response_router([&pool, i](sip::Message& response, const transport::Source& from) {
+      const std::optional<unsigned> owner = owner_of(response);
+      if (!owner || *owner == i || *owner >= pool.size()) return false;
+      pool[*owner]->deliver(std::move(response), from);
+      return true;
+    });
+  }
   std::vector<std::thread> threads;
   for (auto& w : pool) threads.emplace_back([&w] { w->run(); });
 
@@ -315,6 +342,7 @@ int Server::run() {
 
   // Drain: let the transactions in flight finish (bounded), then stop.
   log.notice(std::string("draining on ") + (stop_signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+  for (auto& w : pool) w->drain();
   const auto deadline = std::chrono::steady_clock::now() + cfg.drain_timeout;
   for (;;) {
     for (auto& w : pool) w->refresh_counts();

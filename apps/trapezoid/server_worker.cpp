@@ -42,7 +42,21 @@ void ServerWorker::post(std::function<void()> fn) { parts_->worker.post(std::mov
 std::vector<transport::Endpoint> ServerWorker::local_endpoints() const { return parts_->worker.local_endpoints(); }
 
 void ServerWorker::refresh_counts() {
-  post([this] { in_flight_.store(parts_->core.context_count(), std::memory_order_relaxed); });
+  post([this] { in_flight_.store(parts_->core.pending_count(), std::memory_order_relaxed); });
+}
+
+void ServerWorker::set_response_router(std::function<bool(sip::Message&, const transport::Source&)> route) {
+  parts_->worker.set_response_router(std::move(route));
+}
+
+void ServerWorker::deliver(sip::Message&& msg, const transport::Source& from) {
+  // std::function needs a copyable callable: the message travels in a shared_ptr.
+  auto shared = std::make_shared<sip::Message>(std::move(msg));
+  post([this, shared, from] { parts_->worker.deliver(std::move(*shared), from); });
+}
+
+void ServerWorker::drain() {
+  post([this] { parts_->core.set_draining(true); });
 }
 
 }  // namespace trapezoid::apps

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "proxy/proxy_config.hpp"
+#include "sip/message.hpp"
 #include "registrar/location_service.hpp"
 #include "registrar/registrar.hpp"
 #include "register_glue.hpp"
@@ -41,6 +42,14 @@ class ServerWorker {
   void stop();
   void post(std::function<void()> fn);
   [[nodiscard]] std::vector<transport::Endpoint> local_endpoints() const;
+
+  // Responses received here for another worker's transactions go to that worker (see
+  // set_response_router); `route` returns true when it took the message.
+  void set_response_router(std::function<bool(sip::Message&, const transport::Source&)> route);
+  // Handles a message another worker received (any thread: posted to this worker's).
+  void deliver(sip::Message&& msg, const transport::Source& from);
+  // Starts refusing new out-of-dialog requests with 503 (shutdown).
+  void drain();
 
   // Proxied requests still waiting for a final response, as last counted on the worker's
   // thread (refresh_counts()).

@@ -91,6 +91,13 @@ const ProxyIdentity& ProxyCore::me() {
 // ---------------------------------------------------------------------------------------------
 // Requests.
 
+std::size_t ProxyCore::pending_count() const noexcept {
+  std::size_t n = 0;
+  for (const auto& [tx, ctx] : contexts_)
+    if (ctx->server_live && !ctx->final_sent) ++n;
+  return n;
+}
+
 void ProxyCore::on_request(TransactionId tx, const sip::Message& request) {
   Entry entry(*this);
   // RFC 6026 §8.7: the ACK of a 2xx that matched our INVITE server transaction: it belongs to
@@ -161,6 +168,10 @@ void ProxyCore::handle_request(TransactionId tx, const sip::Message& request) {
   const bool in_dialog = !transaction::to_tag(request).empty();
   const bool routed = !rs.routes.empty();
 
+  if (draining_ && !in_dialog) {
+    const sip::HeaderLine lines[] = {{HeaderId::kRetryAfter, "5"}};
+    return respond(tx, request, 503, "Shutting Down", lines);
+  }
   // A REGISTER for one of our domains is the registrar's (§10.3).
   if (request.method() == Method::kRegister && local && !routed) {
     local_.on_register(tx, request, env_.layer().peer(tx).value_or(Peer{}));
@@ -450,7 +461,10 @@ void ProxyCore::on_branch_response(ResponseContext& ctx, std::size_t index, cons
     // §16.7 item 5: a 2xx goes upstream at once; for INVITE every one of them (other forks,
     // retransmissions), even after the first.
     if (ctx.invite || !ctx.final_sent) forward_upstream(ctx, response);
-    if (!ctx.final_sent) ctx.final_status = status;
+    if (!ctx.final_sent) {
+      ctx.final_status = status;
+      log(ctx.method_name, ctx.request_uri, status, ctx.branches.size());
+    }
     ctx.final_sent = true;
     ctx.no_new_branches = true;
     cancel_pending(ctx);  // §16.7 item 10
@@ -515,6 +529,7 @@ void ProxyCore::send_best(ResponseContext& ctx) {
   // Statuses the proxy stood in for, and a 503 (passed on as 500, §16.7 item 6), are its own.
   if (chosen.bytes.empty() || chosen.status == 503) return respond_local(ctx, upstream_status(chosen.status));
   ctx.final_status = chosen.status;
+  log(ctx.method_name, ctx.request_uri, chosen.status, ctx.branches.size());
   if (chosen.prepared) return send_upstream(ctx, chosen.bytes);
   sip::Message response;
   if (!sip::parse_datagram(chosen.bytes, response).ok()) return respond_local(ctx, 500);
@@ -555,6 +570,7 @@ void ProxyCore::send_upstream(ResponseContext& ctx, const std::string& bytes) {
 
 void ProxyCore::respond_local(ResponseContext& ctx, int status) {
   ctx.final_status = status;
+  log(ctx.method_name, ctx.request_uri, status, ctx.branches.size());
   const sip::Message* original = env_.layer().request(ctx.server_tx);
   if (original == nullptr) return;
   sip::BuildResult r = sip::make_response(*original, status, {}, ctx.to_tag);
@@ -742,7 +758,6 @@ void ProxyCore::release_finished() {
     ResponseContext& c = *it->second;
     if (!(c.final_sent || !c.server_live) || !c.all_branches_done() || c.any_transaction_live()) continue;
     for (Branch& b : c.branches) stop_timers(b);
-    log(c.method_name, c.request_uri, c.final_status, c.branches.size());
     contexts_.erase(it);
   }
 }

@@ -59,6 +59,12 @@ class ProxyCore final : public transaction::TransactionUser {
 
   // Response contexts alive (forwarded requests whose transactions have not all ended).
   [[nodiscard]] std::size_t context_count() const noexcept { return contexts_.size(); }
+  // Of those, the ones still waiting for a final response to send upstream: what a shutdown
+  // waits for (the rest only absorb retransmissions).
+  [[nodiscard]] std::size_t pending_count() const noexcept;
+  // Shutting down: new requests outside a dialog get 503 with Retry-After (§21.5.4), so that
+  // clients go elsewhere; requests within dialogs, CANCEL and ACK are still handled.
+  void set_draining(bool draining) noexcept { draining_ = draining; }
   [[nodiscard]] const ProxyConfig& config() const noexcept { return config_; }
 
  private:
@@ -136,6 +142,7 @@ class ProxyCore final : public transaction::TransactionUser {
   StartWatch* watch_ = nullptr;
   std::vector<TransactionId> touched_;  // contexts to look at when the outermost call returns
   int depth_ = 0;
+  bool draining_ = false;
 };
 
 }  // namespace trapezoid::proxy

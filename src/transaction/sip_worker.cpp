@@ -130,6 +130,7 @@ void SipWorker::wake() {
 
 void SipWorker::on_message(sip::Message&& msg, const transport::Source& from) {
   if (closing_) return;
+  if (!msg.is_request() && router_ && router_(msg, from)) return;
   Busy busy(*this);
   const bool reliable = transport::is_reliable(from.remote.transport);
   const Peer peer = msg.is_request() ? response_peer(msg, from) : to_peer(from);

@@ -65,6 +65,15 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   // TransactionLayer::abandon, with the clock read.
   void abandon(TransactionId client_tx);
 
+  // A server with several workers hands each response to the worker whose client
+  // transaction it answers (found by a tag the TU puts in its branches). The router sees every
+  // received response first, on this worker's thread, and returns true when it took it.
+  using ResponseRouter = std::function<bool(sip::Message& response, const transport::Source& from)>;
+  void set_response_router(ResponseRouter router) { router_ = std::move(router); }
+  // A message another worker received, handled as if it had arrived here (this worker's thread;
+  // `msg` must own its bytes).
+  void deliver(sip::Message&& msg, const transport::Source& from) { on_message(std::move(msg), from); }
+
   // The TU's own timers: `fn` runs on the worker's thread once `when` has passed, unless
   // cancelled first. Handles are never reused; cancelling a spent or unknown one does nothing.
   using TimerHandle = std::uint64_t;
@@ -105,6 +114,7 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   std::map<std::pair<TimePoint, TimerHandle>, std::function<void()>> tu_timers_;
   std::unordered_map<TimerHandle, TimePoint> tu_deadlines_;
   TimerHandle next_timer_ = 1;
+  ResponseRouter router_;
 };
 
 }  // namespace trapezoid::transaction

@@ -121,3 +121,35 @@ TEST_F(ServerTest, RedirectModeAnswers302WithTheBindings) {
 
 }  // namespace
 }  // namespace trapezoid::server_test
+
+namespace trapezoid::server_test {
+namespace {
+
+// Four workers share the port; the kernel spreads datagrams by their source, so a callee's
+// responses often reach another worker than the one whose INVITE client transaction they
+// answer. Each must still complete its transaction there: every call is logged "-> 200" by
+// the proxy (a response left at the wrong worker would only be forwarded statelessly, and the
+// transaction would wait for Timer C).
+TEST_F(ServerTest, ResponsesReachTheWorkerThatOwnsTheTransaction) {
+  start({"--workers", "4"});
+  constexpr int kCallees = 6;
+  for (int u = 0; u < kCallees; ++u) {
+    const std::string user = "callee" + std::to_string(u);
+    const int port = free_udp_port();
+    ASSERT_EQ(register_contact(user, port), 0) << log();
+    auto callee = uas("uas_answer.xml", port);
+    EXPECT_EQ(run("uac_call.xml", "-m 1 -set callee " + user), 0) << log();
+    EXPECT_EQ(callee->wait(), 0) << log();
+  }
+  const std::string text = log();
+  int answered = 0;
+  for (std::size_t at = text.find("INVITE sip:callee"); at != std::string::npos;
+       at = text.find("INVITE sip:callee", at + 1)) {
+    const std::size_t eol = text.find('\n', at);
+    if (text.substr(at, eol - at).find("-> 200") != std::string::npos) ++answered;
+  }
+  EXPECT_EQ(answered, kCallees) << text;
+}
+
+}  // namespace
+}  // namespace trapezoid::server_test

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,7 +23,11 @@ class ServerTest : public ::testing::Test {
   // Starts the server with the common flags plus `extra`; fails the test if it does not come up.
   void start(std::vector<std::string> extra = {}, const std::string& listen_port = "0") {
     std::vector<std::string> args = {"--data-dir", data_dir(), "--listen", "udp:127.0.0.1:" + listen_port,
-                                     "--listen", "tcp:127.0.0.1:" + listen_port, "--workers", "1"};
+                                     "--listen", "tcp:127.0.0.1:" + listen_port};
+    if (std::find(extra.begin(), extra.end(), "--workers") == extra.end()) {
+      args.push_back("--workers");
+      args.push_back("1");
+    }
     args.insert(args.end(), extra.begin(), extra.end());
     server_ = std::make_unique<ServerProcess>(args, dir_.path() + "/server-" + std::to_string(++starts_) + ".log");
     ASSERT_TRUE(server_->wait_ready()) << server_->log();
