@@ -1,10 +1,8 @@
 #include "register_glue.hpp"
 
 #include <chrono>
-#include <vector>
 
 #include "sip/response.hpp"
-#include "sip/validate.hpp"
 #include "transaction/message_fields.hpp"
 #include "transaction/transport_peer.hpp"
 
@@ -22,9 +20,9 @@ std::string_view transport_name(transport::TransportKind kind) {
 
 }  // namespace
 
-RegisterGlue::RegisterGlue(const registrar::Registrar& registrar, ServeLogger& logger,
+RegisterGlue::RegisterGlue(std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger,
                            std::string worker_name)
-    : registrar_(registrar), logger_(logger), worker_name_(std::move(worker_name)) {}
+    : registrar_(std::move(registrar)), logger_(logger), worker_name_(std::move(worker_name)) {}
 
 std::string RegisterGlue::binding_source(const sip::Message& request, const transaction::Peer& source) {
   const transport::Target t = transaction::to_target(source);
@@ -50,25 +48,11 @@ void RegisterGlue::on_register(transaction::TransactionId tx, const sip::Message
                                const transaction::Peer& source) {
   if (!env_) return;
   const std::string tag = sip::make_tag(random_);
-  // The registrar's own checks (§10.3 needs To, Contact syntax, ...) on top of the proxy's.
-  const sip::Verdict verdict = sip::validate_request(request, registrar_.validation_policy());
-  if (!verdict.ok()) {
-    // §8.2.2.3: a 420 names the extension in Unsupported; §8.2.1: a 405 says what is allowed.
-    std::vector<sip::HeaderLine> extra;
-    if (verdict.status == 420) extra.emplace_back(sip::HeaderId::kUnsupported, verdict.detail);
-    if (verdict.status == 405) extra.emplace_back(sip::HeaderId::kAllow, "REGISTER");
-    sip::BuildResult r = sip::make_response(request, verdict.status, verdict.reason, tag, {.headers = extra});
-    if (r.ok()) env_->respond(tx, r.bytes);
-    if (logger_.enabled(transport::LogLevel::kInfo)) {
-      logger_.log(transport::LogLevel::kInfo, worker_name_ + " REGISTER " + std::string(request.request_uri()) +
-                                                  " -> " + std::to_string(verdict.status) + " " +
-                                                  std::string(verdict.reason));
-    }
-    return;
-  }
+  // The proxy core has run the §16.3 checks; Registrar::handle checks what §10.3 relies on
+  // itself (To, Contact, Require, expires) and answers the rest, so no second full validation.
   const std::string from = binding_source(request, source);
   registrar::RegisterOutcome out =
-      registrar_.handle(request, {.now = env_->unix_now(), .source = from, .to_tag = tag});
+      registrar_->handle(request, {.now = env_->unix_now(), .source = from, .to_tag = tag});
   if (out.response.empty()) {
     // The registrar could not build its answer (a header it would copy is unusable): still
     // answer, with the plainest response there is.

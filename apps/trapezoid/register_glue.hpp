@@ -6,6 +6,7 @@
 //   glue.attach(env);                 // where the responses go
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,9 @@ namespace trapezoid::apps {
 
 class RegisterGlue final : public proxy::LocalRequestHandler {
  public:
-  RegisterGlue(const registrar::Registrar& registrar, ServeLogger& logger, std::string worker_name);
+  RegisterGlue(std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger, std::string worker_name);
+  // A configuration reload: REGISTERs from now on use `fresh` (the worker's thread).
+  void set_registrar(std::shared_ptr<const registrar::Registrar> fresh) noexcept { registrar_ = std::move(fresh); }
   void attach(proxy::ProxyEnvironment& env) noexcept { env_ = &env; }
 
   void on_register(transaction::TransactionId tx, const sip::Message& request,
@@ -33,7 +36,7 @@ class RegisterGlue final : public proxy::LocalRequestHandler {
   [[nodiscard]] static std::string binding_source(const sip::Message& request, const transaction::Peer& source);
 
  private:
-  const registrar::Registrar& registrar_;
+  std::shared_ptr<const registrar::Registrar> registrar_;
   ServeLogger& logger_;
   std::string worker_name_;
   proxy::ProxyEnvironment* env_ = nullptr;

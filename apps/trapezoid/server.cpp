@@ -281,7 +281,8 @@ int Server::run() {
 
   const registrar::RegistrarConfig reg_cfg = registrar_config(cfg);
   if (std::string err = registrar::registrar_config_error(reg_cfg); !err.empty()) return fail(err);
-  registrar::Registrar registrar(reg_cfg, locations);
+  // Shared by the workers; a reload makes a new one and hands it to each worker.
+  std::shared_ptr<const registrar::Registrar> registrar = std::make_shared<registrar::Registrar>(reg_cfg, locations);
 
   std::vector<std::unique_ptr<ServerWorker>> pool;
   for (unsigned i = 0; i < workers; ++i) {
@@ -324,14 +325,44 @@ int Server::run() {
       if (std::optional<ConfigError> err = state_->reload ? state_->reload(fresh) : std::nullopt) {
         log.log(LogLevel::kError, "reload refused, the running settings stay: " + err->text());
       } else if (state_->reload) {
-        log.set_level(fresh.log_level);
-        std::string restart;
-        if (fresh.listen != cfg.listen) restart += " listen";
-        if (fresh.workers != cfg.workers) restart += " workers";
-        if (fresh.data_dir != cfg.data_dir) restart += " data_dir";
-        log.notice("reloaded: log_level " + fresh.log_level +
-                                     (restart.empty() ? "" : "; needs a restart to change:" + restart));
-        cfg.log_level = fresh.log_level;
+        // What can change while running: log level, domains, registrar limits, proxy mode and
+        // flags. Sockets, workers, the data directory and timers need a restart.
+        const registrar::RegistrarConfig fresh_reg = registrar_config(fresh);
+        if (std::string why = registrar::registrar_config_error(fresh_reg); !why.empty()) {
+          log.log(LogLevel::kError, "reload refused, the running settings stay: " + why);
+        } else {
+          log.set_level(fresh.log_level);
+          locations.set_domains(fresh.domains);
+          registrar = std::make_shared<registrar::Registrar>(fresh_reg, locations);
+          for (unsigned i = 0; i < pool.size(); ++i) pool[i]->reload(registrar, proxy_config(fresh, i));
+          std::string restart;
+          if (fresh.listen != cfg.listen) restart += " listen";
+          if (fresh.workers != cfg.workers) restart += " workers";
+          if (fresh.data_dir != cfg.data_dir) restart += " data_dir";
+          if (fresh.t1 != cfg.t1 || fresh.t2 != cfg.t2 || fresh.t4 != cfg.t4) restart += " timers";
+          if (fresh.tls_certificate != cfg.tls_certificate || fresh.tls_private_key != cfg.tls_private_key ||
+              fresh.tls_ca != cfg.tls_ca)
+            restart += " tls";
+          if (fresh.flush_interval != cfg.flush_interval) restart += " store";
+          if (fresh.max_message_bytes != cfg.max_message_bytes || fresh.max_connections != cfg.max_connections)
+            restart += " limits";
+          log.notice("reloaded: log_level " + fresh.log_level + ", " + std::string(mode_name(fresh.mode)) +
+                     " mode, " + (fresh.domains.empty() ? std::string("every domain")
+                                                        : std::to_string(fresh.domains.size()) + " domain(s)") +
+                     (restart.empty() ? "" : "; needs a restart to change:" + restart));
+          // Remember what was applied (the rest stays as running, for the next comparison).
+          cfg.log_level = fresh.log_level;
+          cfg.domains = fresh.domains;
+          cfg.mode = fresh.mode;
+          cfg.record_route = fresh.record_route;
+          cfg.recurse_on_3xx = fresh.recurse_on_3xx;
+          cfg.timer_c = fresh.timer_c;
+          cfg.default_expires = fresh.default_expires;
+          cfg.min_expires = fresh.min_expires;
+          cfg.max_expires = fresh.max_expires;
+          cfg.max_contacts = fresh.max_contacts;
+          cfg.foreign_domain_status = fresh.foreign_domain_status;
+        }
       }
     }
     const std::vector<registrar::Binding> gone = locations.expire(unix_now());

@@ -12,8 +12,8 @@ namespace trapezoid::apps {
 struct ServerWorker::Parts {
   Parts(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
         proxy::ProxyConfig proxy_config, const registrar::LocationService& locations,
-        const registrar::Registrar& registrar, ServeLogger& logger)
-      : glue(registrar, logger, "w" + std::to_string(index)),
+        std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger)
+      : glue(std::move(registrar), logger, "w" + std::to_string(index)),
         core(std::move(proxy_config), locations, env, glue, logger),
         worker(std::move(transport), core, logger, timers) {
     env.attach(worker);
@@ -28,10 +28,10 @@ struct ServerWorker::Parts {
 
 ServerWorker::ServerWorker(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
                            proxy::ProxyConfig proxy, const registrar::LocationService& locations,
-                           const registrar::Registrar& registrar, ServeLogger& logger)
+                           std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger)
     : index_(index),
-      parts_(std::make_unique<Parts>(index, std::move(transport), timers, std::move(proxy), locations, registrar,
-                                     logger)) {}
+      parts_(std::make_unique<Parts>(index, std::move(transport), timers, std::move(proxy), locations,
+                                     std::move(registrar), logger)) {}
 
 ServerWorker::~ServerWorker() = default;
 
@@ -53,6 +53,13 @@ void ServerWorker::deliver(sip::Message&& msg, const transport::Source& from) {
   // std::function needs a copyable callable: the message travels in a shared_ptr.
   auto shared = std::make_shared<sip::Message>(std::move(msg));
   post([this, shared, from] { parts_->worker.deliver(std::move(*shared), from); });
+}
+
+void ServerWorker::reload(std::shared_ptr<const registrar::Registrar> registrar, const proxy::ProxyConfig& proxy) {
+  post([this, registrar, proxy] {
+    parts_->glue.set_registrar(registrar);
+    parts_->core.update_settings(proxy);
+  });
 }
 
 void ServerWorker::drain() {

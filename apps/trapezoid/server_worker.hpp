@@ -32,7 +32,7 @@ class ServerWorker {
  public:
   ServerWorker(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
                proxy::ProxyConfig proxy, const registrar::LocationService& locations,
-               const registrar::Registrar& registrar, ServeLogger& logger);
+               std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger);
   ~ServerWorker();
   ServerWorker(const ServerWorker&) = delete;
   ServerWorker& operator=(const ServerWorker&) = delete;
@@ -50,6 +50,8 @@ class ServerWorker {
   void deliver(sip::Message&& msg, const transport::Source& from);
   // Starts refusing new out-of-dialog requests with 503 (shutdown).
   void drain();
+  // A configuration reload (any thread: applied on the worker's).
+  void reload(std::shared_ptr<const registrar::Registrar> registrar, const proxy::ProxyConfig& proxy);
 
   // Proxied requests still waiting for a final response, as last counted on the worker's
   // thread (refresh_counts()).

@@ -65,6 +65,15 @@ class ProxyCore final : public transaction::TransactionUser {
   // Shutting down: new requests outside a dialog get 503 with Retry-After (§21.5.4), so that
   // clients go elsewhere; requests within dialogs, CANCEL and ACK are still handled.
   void set_draining(bool draining) noexcept { draining_ = draining; }
+  // A configuration reload: the settings that may change while running (mode, record_route,
+  // recurse_on_3xx, timer_c); they apply from the next request (and Timer C from its next
+  // arming).
+  void update_settings(const ProxyConfig& fresh) noexcept {
+    config_.mode = fresh.mode;
+    config_.record_route = fresh.record_route;
+    config_.recurse_on_3xx = fresh.recurse_on_3xx;
+    config_.timer_c = fresh.timer_c;
+  }
   [[nodiscard]] const ProxyConfig& config() const noexcept { return config_; }
 
  private:

@@ -135,7 +135,15 @@ LocationService::Shard& LocationService::shard_for(std::string_view aor) const n
   return shards_[h % shard_count_];
 }
 
+void LocationService::set_domains(const std::vector<std::string>& domains) {
+  std::vector<std::string> lowered;
+  for (const std::string& d : domains) lowered.push_back(lower(d));
+  std::unique_lock lock(domains_mutex_);
+  domains_.swap(lowered);
+}
+
 bool LocationService::is_local_domain(std::string_view host) const {
+  std::shared_lock lock(domains_mutex_);
   if (domains_.empty()) return true;
   IpAddress ip;
   sip::HostKind kind = sip::HostKind::kNone;

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -125,6 +126,10 @@ class LocationService final : public Locator {
   // many were loaded.
   std::size_t load(std::span<const Binding> bindings);
 
+  // Replaces the list of domains this server is responsible for (a configuration reload);
+  // empty means every domain. The own addresses stay.
+  void set_domains(const std::vector<std::string>& domains);
+
   // Marks AoRs as known without binding them (the store's list of AoRs that ever registered).
   void add_known(std::span<const std::string> aors);
   void add_known(std::string_view aor);
@@ -148,6 +153,7 @@ class LocationService final : public Locator {
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
   };
 
+  mutable std::shared_mutex domains_mutex_;  // reloads write, every request reads
   std::vector<std::string> domains_;    // lower case
   std::vector<std::string> own_names_;  // lower case: own addresses that are host names
   std::vector<IpAddress> own_ips_;

@@ -58,6 +58,15 @@ TEST_F(ServerTest, SighupReloadsTheConfigFile) {
   server_->signal(SIGHUP);
   for (int i = 0; i < 100 && log().find("reloaded") == std::string::npos; ++i) ::usleep(20 * 1000);
   EXPECT_NE(log().find("reloaded: log_level warning"), std::string::npos) << log();
+  // Redirect mode and a domain list take effect without a restart: bob@127.0.0.1 (our own
+  // address) still resolves, now with a 302.
+  const int bob = free_udp_port();
+  ASSERT_EQ(register_contact("bob", bob), 0) << log();
+  write_file(cfg, "[server]\nlog_level = \"warning\"\nmode = \"redirect\"\ndomains = [\"example.com\"]\n");
+  server_->signal(SIGHUP);
+  for (int i = 0; i < 100 && log().find("redirect mode, 1 domain(s)") == std::string::npos; ++i) ::usleep(20 * 1000);
+  EXPECT_NE(log().find("reloaded: log_level warning, redirect mode, 1 domain(s)"), std::string::npos) << log();
+  EXPECT_EQ(run("uac_expect_302.xml", "-m 1 -set callee bob"), 0) << log();
   // A broken file is refused; the server keeps running on what it had.
   write_file(cfg, "[server]\nlog_level = 3\n");
   server_->signal(SIGHUP);
