@@ -9,7 +9,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsofia-sip-ua-dev libosip2-dev sip-tester
-  baresip-core linphone-cli iproute2
+  baresip-core linphone-cli iproute2 python3
 )
 
 missing=()

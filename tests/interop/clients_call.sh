@@ -16,6 +16,8 @@ if [ -z "${TRAPEZOID_IN_NETNS:-}" ]; then
   for tool in baresip linphonec unshare ip python3; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
   done
+  # Creating a network namespace needs CAP_SYS_ADMIN (root, or a container that allows it).
+  if ! unshare -n true 2>/dev/null; then echo "SKIP: cannot create a network namespace here"; exit 77; fi
   exec env TRAPEZOID_IN_NETNS=1 timeout 120 unshare -n "$0" "$@"
 fi
 
