@@ -21,6 +21,26 @@ class InboundSink {
   virtual void deliver(Inbound&& in, const Source& from) = 0;
   virtual void send_failed(const Target& to, std::error_code error) = 0;
   virtual Logger& logger() = 0;
+  // UDP datagrams sent between begin_burst() and the matching end_burst() are queued and go
+  // out together (sendmmsg) when the outermost burst ends: the answers to one batch of
+  // received messages, or the retransmissions of one timer tick.
+  virtual void begin_burst() = 0;
+  virtual void end_burst() = 0;
+  // A request the size rule moved from UDP to TCP whose connection could not be established
+  // (RFC 3261 §18.1.1): send `udp_bytes`, its original bytes, to `udp_peer` after all.
+  virtual void retry_over_udp(std::string udp_bytes, const Endpoint& udp_peer, std::error_code why) = 0;
+};
+
+// One burst of sends (InboundSink::begin_burst) for the scope's life.
+class Burst {
+ public:
+  explicit Burst(InboundSink& sink) : sink_(sink) { sink_.begin_burst(); }
+  ~Burst() { sink_.end_burst(); }
+  Burst(const Burst&) = delete;
+  Burst& operator=(const Burst&) = delete;
+
+ private:
+  InboundSink& sink_;
 };
 
 // One stream connection (plain TCP, or TLS over TCP) as its table sees it.
@@ -35,6 +55,11 @@ class Connection {
   virtual void connect(const Endpoint& to) = 0;
   // Queues the bytes for writing in order.
   virtual void send(std::string bytes) = 0;
+  // The same for a request the size rule moved off UDP (RFC 3261 §18.1.1): `udp_bytes` is
+  // the original (its top Via says UDP). If the connection cannot be established for a reason
+  // udp_retry_allowed() accepts, the original goes over UDP instead (InboundSink::
+  // retry_over_udp); any failure is reported against the UDP peer, where the sender sent it.
+  virtual void send_moved(std::string bytes, std::string udp_bytes) = 0;
   // Closes now; queued bytes are dropped.
   virtual void close() = 0;
 };

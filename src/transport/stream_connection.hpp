@@ -22,6 +22,7 @@
 
 #include "transport/asio_endpoint.hpp"
 #include "transport/connection.hpp"
+#include "transport/size_rule.hpp"
 #include "transport/stream_framer.hpp"
 
 namespace trapezoid::transport::detail {
@@ -101,17 +102,9 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     });
   }
 
-  void send(std::string bytes) override {
-    const Target to{source_.remote, source_.connection};
-    if (closed_ || lingering_) return sink_.send_failed(to, std::make_error_code(std::errc::not_connected));
-    // A peer that reads slower than we write: give up on it rather than buffer without end.
-    if (queued_bytes_ + bytes.size() > settings_.max_queued_bytes) {
-      sink_.send_failed(to, std::make_error_code(std::errc::no_buffer_space));
-      return fail(std::make_error_code(std::errc::no_buffer_space));
-    }
-    queued_bytes_ += bytes.size();
-    queue_.push_back(std::move(bytes));
-    if (connected_ && !writing_) write_next();
+  void send(std::string bytes) override { enqueue(Pending{std::move(bytes), {}}); }
+  void send_moved(std::string bytes, std::string udp_bytes) override {
+    enqueue(Pending{std::move(bytes), std::move(udp_bytes)});
   }
 
   void close() override {
@@ -127,6 +120,30 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   }
 
  private:
+  // A message waiting to be written.
+  struct Pending {
+    std::string bytes;
+    std::string udp_bytes;  // moved off UDP by the size rule (§18.1.1): the original bytes
+  };
+
+  // Where a failure of `p` is reported: where its sender sent it.
+  [[nodiscard]] Target failure_target(const Pending& p) const {
+    if (p.udp_bytes.empty()) return Target{source_.remote, source_.connection};
+    return Target{Endpoint{TransportKind::kUdp, source_.remote.address, source_.remote.port}, 0};
+  }
+
+  void enqueue(Pending p) {
+    if (closed_ || lingering_) return sink_.send_failed(failure_target(p), std::make_error_code(std::errc::not_connected));
+    // A peer that reads slower than we write: give up on it rather than buffer without end.
+    if (queued_bytes_ + p.bytes.size() > settings_.max_queued_bytes) {
+      sink_.send_failed(failure_target(p), std::make_error_code(std::errc::no_buffer_space));
+      return fail(std::make_error_code(std::errc::no_buffer_space));
+    }
+    queued_bytes_ += p.bytes.size();
+    queue_.push_back(std::move(p));
+    if (connected_ && !writing_) write_next();
+  }
+
   void note_local_end() {
     boost::system::error_code ec;
     const auto local = stream_.lowest_layer().local_endpoint(ec);
@@ -162,12 +179,22 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   }
 
   // Reports every queued message as failed, then closes (RFC 3261 §18.4: the caller learns).
+  // A request moved off UDP by the size rule, on a connection that never came up, goes over
+  // UDP instead when the error allows it (RFC 3261 §18.1.1).
   void fail(std::error_code ec) {
     if (closed_) return;
-    const Target to{source_.remote, source_.connection};
-    const std::size_t lost = queue_.size();
+    std::deque<Pending> lost = std::move(queue_);
+    queue_.clear();
+    const bool never_connected = !connected_;
     close();
-    for (std::size_t i = 0; i < lost; ++i) sink_.send_failed(to, ec);
+    const Endpoint udp_peer{TransportKind::kUdp, source_.remote.address, source_.remote.port};
+    for (Pending& p : lost) {
+      if (never_connected && !p.udp_bytes.empty() && udp_retry_allowed(ec)) {
+        sink_.retry_over_udp(std::move(p.udp_bytes), udp_peer, ec);
+      } else {
+        sink_.send_failed(failure_target(p), ec);
+      }
+    }
   }
 
   void touch() { last_activity_ = Clock::now(); }
@@ -236,6 +263,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
 
   // Handles every complete unit in the buffer; false once the stream is unusable.
   bool drain() {
+    const Burst burst(sink_);  // the answers to pipelined messages may leave over UDP together
     while (!closed_) {
       sip::Message msg;
       StreamEvent ev = framer_.next(msg);
@@ -270,12 +298,12 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   void write_next() {
     if (queue_.empty() || closed_) return;
     writing_ = true;
-    boost::asio::async_write(stream_, boost::asio::buffer(queue_.front()),
+    boost::asio::async_write(stream_, boost::asio::buffer(queue_.front().bytes),
                              [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
                                self->writing_ = false;
                                if (self->closed_) return;
                                if (ec) return self->fail(ec);
-                               self->queued_bytes_ -= self->queue_.front().size();
+                               self->queued_bytes_ -= self->queue_.front().bytes.size();
                                self->queue_.pop_front();
                                self->touch();
                                if (!self->queue_.empty()) return self->write_next();
@@ -291,7 +319,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   InboundProcessor& processor_;
   InboundSink& sink_;
   ConnectionOwner& owner_;
-  std::deque<std::string> queue_;
+  std::deque<Pending> queue_;
   std::size_t queued_bytes_ = 0;
   Clock::time_point last_activity_{};
   Clock::time_point started_{};

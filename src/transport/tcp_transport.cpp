@@ -113,7 +113,7 @@ bool TcpTransport::reusable(const Entry& e, const Target& target, std::string_vi
   return e.opened && sip::charset::iequals(e.server_name, server_name);
 }
 
-void TcpTransport::send(std::string bytes, const Target& target, std::string_view server_name) {
+Connection* TcpTransport::find(const Target& target, std::string_view server_name) {
   // RFC 3261 §18.2.2: the connection the layer above names (the request's), while it is open;
   // never a plain one for a message meant for TLS.
   auto it = target.connection != 0 ? by_id_.find(target.connection) : by_id_.end();
@@ -125,26 +125,57 @@ void TcpTransport::send(std::string bytes, const Target& target, std::string_vie
     if (r != by_remote_.end()) it = by_id_.find(r->second);
     if (it != by_id_.end() && !reusable(it->second, target, server_name)) it = by_id_.end();
   }
-  if (it != by_id_.end()) return it->second.connection->send(std::move(bytes));
+  return it != by_id_.end() ? it->second.connection.get() : nullptr;
+}
 
+std::shared_ptr<Connection> TcpTransport::open(const Target& target, std::string_view server_name,
+                                               std::error_code& ec) {
   // RFC 3261 §18.1.1 / §18.2.2: no open connection: open one.
-  if (target.remote.port == 0) return sink_.send_failed(target, std::make_error_code(std::errc::invalid_argument));
-  if (target.remote.transport == TransportKind::kTls && !tls_)
-    return sink_.send_failed(target, make_error_code(TlsErrc::kNotEnabled));
-  if (count() >= max_connections_)
-    return sink_.send_failed(target, std::make_error_code(std::errc::too_many_files_open));
+  if (target.remote.port == 0) {
+    ec = std::make_error_code(std::errc::invalid_argument);
+    return nullptr;
+  }
+  if (target.remote.transport == TransportKind::kTls && !tls_) {
+    ec = make_error_code(TlsErrc::kNotEnabled);
+    return nullptr;
+  }
+  if (count() >= max_connections_) {
+    ec = std::make_error_code(std::errc::too_many_files_open);
+    return nullptr;
+  }
   const Source source{Endpoint{target.remote.transport, target.remote.address, target.remote.port}, next_id_++, {}};
   std::shared_ptr<Connection> c;
   if (source.remote.transport == TransportKind::kTls) {
-    std::error_code ec;
     c = open_tls(*tls_, io_, source, server_name, services_, ec);
-    if (!c) return sink_.send_failed(target, ec);
+    if (!c) return nullptr;
   } else {
     c = std::make_shared<TcpConnection>(tcp::socket(io_), source, services_);
   }
   add(c, source, true, server_name);
+  return c;
+}
+
+void TcpTransport::send(std::string bytes, const Target& target, std::string_view server_name) {
+  if (Connection* open_one = find(target, server_name)) return open_one->send(std::move(bytes));
+  std::error_code ec;
+  std::shared_ptr<Connection> c = open(target, server_name, ec);
+  if (!c) return sink_.send_failed(target, ec);
   c->send(std::move(bytes));
-  c->connect(source.remote);
+  c->connect(target.remote);
+}
+
+void TcpTransport::send_moved(std::string tcp_bytes, std::string udp_bytes, const Endpoint& udp_peer) {
+  const Target target{Endpoint{TransportKind::kTcp, udp_peer.address, udp_peer.port}, 0};
+  if (Connection* open_one = find(target, {})) return open_one->send_moved(std::move(tcp_bytes), std::move(udp_bytes));
+  std::error_code ec;
+  std::shared_ptr<Connection> c = open(target, {}, ec);
+  if (!c) {
+    // No connection can be opened here (the limit): the connection "cannot be established",
+    // so the original goes over UDP (RFC 3261 §18.1.1).
+    return sink_.retry_over_udp(std::move(udp_bytes), udp_peer, ec);
+  }
+  c->send_moved(std::move(tcp_bytes), std::move(udp_bytes));
+  c->connect(target.remote);
 }
 
 void TcpTransport::on_closed(ConnectionId id) {

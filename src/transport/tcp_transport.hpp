@@ -8,6 +8,7 @@
 //   tcp.listen(address, 5061, true, TransportKind::kTls);
 //   tcp.start();
 //   tcp.send(bytes, target, "sip.example.com");       // the name matters for TLS only
+//   tcp.send_moved(tcp_bytes, udp_bytes, udp_peer);   // RFC 3261 §18.1.1 size rule
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -50,6 +51,10 @@ class TcpTransport final : public ConnectionOwner {
   // match (and the SNI); empty: the address. Only connections this side opened to the same
   // name are reused by address.
   void send(std::string bytes, const Target& target, std::string_view server_name = {});
+  // A request the size rule moved off UDP (RFC 3261 §18.1.1): `tcp_bytes` (top Via says TCP)
+  // over TCP to `udp_peer`'s address and port; `udp_bytes`, the original, over UDP instead
+  // if no connection can be established (InboundSink::retry_over_udp).
+  void send_moved(std::string tcp_bytes, std::string udp_bytes, const Endpoint& udp_peer);
   void close_all();
   [[nodiscard]] std::size_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
 
@@ -70,6 +75,12 @@ class TcpTransport final : public ConnectionOwner {
   void accept(Listener& listener);
   void on_accepted(boost::asio::ip::tcp::socket socket, TransportKind kind);
   [[nodiscard]] bool reusable(const Entry& e, const Target& target, std::string_view server_name) const;
+  // An open connection for `target` (see send()), or nullptr.
+  [[nodiscard]] Connection* find(const Target& target, std::string_view server_name);
+  // A new outgoing connection in the table, not yet connected; nullptr and `ec` when none can
+  // be opened.
+  [[nodiscard]] std::shared_ptr<Connection> open(const Target& target, std::string_view server_name,
+                                                 std::error_code& ec);
   void add(std::shared_ptr<Connection> c, const Source& source, bool opened, std::string_view server_name);
 
   boost::asio::io_context& io_;

@@ -28,12 +28,17 @@ std::error_code UdpSocket::open(const IpAddress& address, std::uint16_t port, bo
 }
 
 std::error_code UdpSocket::send_to(std::string_view bytes, const Endpoint& to) {
-  boost::system::error_code ec;
-  socket_.send_to(boost::asio::buffer(bytes.data(), bytes.size()), udp::endpoint(to_asio(to.address), to.port), 0, ec);
-  return ec;
+  if (!socket_.is_open()) return std::make_error_code(std::errc::bad_file_descriptor);
+  return send_datagram(socket_.native_handle(), bytes, to);
+}
+
+void UdpSocket::flush(std::vector<SendFailure>& failed) {
+  if (!socket_.is_open()) return pending_.clear();
+  pending_.flush(socket_.native_handle(), failed);
 }
 
 void UdpSocket::close() {
+  pending_.clear();
   boost::system::error_code ignored;
   socket_.close(ignored);
 }
@@ -58,6 +63,8 @@ void UdpSocket::drain() {
       sink_.logger().log(LogLevel::kDebug, "udp receive: " + std::error_code(-n, std::system_category()).message());
       continue;
     }
+    // What the batch's messages send leaves together when the batch is done (sendmmsg).
+    const Burst burst(sink_);
     for (int i = 0; i < n; ++i) {
       const Source from{batch_.from(i), 0, local_};
       sink_.deliver(processor_.on_datagram(batch_.data(i), from), from);

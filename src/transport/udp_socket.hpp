@@ -1,4 +1,5 @@
-// Private: one bound UDP socket of a worker: the receive loop and datagram sends.
+// Private: one bound UDP socket of a worker: the receive loop (recvmmsg) and datagram sends,
+// at once or queued for one sendmmsg at the end of the worker's burst.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -9,6 +10,7 @@
 
 #include "transport/connection.hpp"
 #include "transport/datagram_batch.hpp"
+#include "transport/send_batch.hpp"
 
 namespace trapezoid::transport::detail {
 
@@ -24,6 +26,12 @@ class UdpSocket {
   void start() { receive(); }
   // Non-blocking: a datagram the kernel cannot take now is an error, not a wait.
   [[nodiscard]] std::error_code send_to(std::string_view bytes, const Endpoint& to);
+  // Queues a datagram for the next flush() (the worker's burst of sends).
+  void queue(std::string bytes, const Endpoint& to) { pending_.add(std::move(bytes), to); }
+  [[nodiscard]] bool has_queued() const noexcept { return !pending_.empty(); }
+  // Sends what is queued (sendmmsg), in order; what the kernel refused goes to `failed`. On a
+  // closed socket the queue is dropped.
+  void flush(std::vector<SendFailure>& failed);
   void close();
 
  private:
@@ -34,6 +42,7 @@ class UdpSocket {
   InboundProcessor& processor_;
   InboundSink& sink_;
   DatagramBatch batch_;
+  SendBatch pending_;
   Endpoint local_;
 };
 

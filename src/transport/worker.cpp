@@ -9,9 +9,13 @@
 
 #include "sip/random_id.hpp"
 #include "transport/inbound.hpp"
+#include "transport/send_batch.hpp"
+#include "transport/size_rule.hpp"
 #include "transport/tcp_transport.hpp"
 #include "transport/tls_policy.hpp"
+#include "transport/udp_only_peers.hpp"
 #include "transport/udp_socket.hpp"
+#include "transport/via_transport.hpp"
 
 namespace trapezoid::transport {
 
@@ -93,16 +97,57 @@ struct TransportWorker::Impl final : detail::InboundSink {
     }
     switch (target.remote.transport) {
       case TransportKind::kUdp:
-        for (auto& u : udp) {
-          if (u->local().address.is_v6() != target.remote.address.is_v6()) continue;
-          if (std::error_code ec = u->send_to(bytes, target.remote)) handler.on_transport_error(target, ec);
-          return;
-        }
-        return handler.on_transport_error(target, std::make_error_code(std::errc::address_family_not_supported));
+        if (leaves_udp(bytes, target.remote)) return send_moved_to_tcp(std::move(bytes), target.remote);
+        return send_udp(std::move(bytes), target);
       case TransportKind::kTcp:
       case TransportKind::kTls:
         return tcp.send(std::move(bytes), target, server_name);
     }
+  }
+
+  // RFC 3261 §18.1.1: a request over 1300 bytes (the path MTU is unknown) goes over TCP, unless
+  // the peer refused TCP a moment ago. Responses never move (§18.2.2 routes them), and a
+  // worker without TCP (config.tcp off) has no TCP sent-by to offer: it keeps UDP.
+  bool leaves_udp(std::string_view bytes, const Endpoint& to) {
+    if (!config.tcp || !needs_congestion_control(bytes.size()) || bytes.starts_with("SIP/")) return false;
+    return !udp_only.contains(to, std::chrono::steady_clock::now());
+  }
+
+  void send_moved_to_tcp(std::string bytes, const Endpoint& to) {
+    std::string moved;
+    // §18.1.1: "the value in the top Via MUST be changed"; the branch stays.
+    if (!set_top_via_transport(bytes, TransportKind::kTcp, moved)) {
+      log_sink.log(LogLevel::kWarning, "a request of " + std::to_string(bytes.size()) + " bytes to " + to_string(to) +
+                                           " has no top Via to rewrite: sent over UDP");
+      return send_udp(std::move(bytes), Target{to, 0});
+    }
+    tcp.send_moved(std::move(moved), std::move(bytes), to);
+  }
+
+  // One datagram from the socket of the target's address family: at once, or at the end of
+  // the burst. Failures that depend on the datagram alone are reported at once, even in a
+  // burst, so that they are never blamed on the destination.
+  void send_udp(std::string bytes, const Target& target) {
+    for (auto& u : udp) {
+      if (u->local().address.is_v6() != target.remote.address.is_v6()) continue;
+      if (bytes.size() > detail::max_datagram(target.remote.address))
+        return handler.on_transport_error(target, std::make_error_code(std::errc::message_size));
+      if (burst_depth > 0) return u->queue(std::move(bytes), target.remote);
+      if (std::error_code ec = u->send_to(bytes, target.remote)) handler.on_transport_error(target, ec);
+      return;
+    }
+    handler.on_transport_error(target, std::make_error_code(std::errc::address_family_not_supported));
+  }
+
+  void flush_udp() {
+    for (auto& u : udp) {
+      if (u->has_queued()) u->flush(failed_sends);
+    }
+    if (failed_sends.empty()) return;
+    // Reported after every socket is flushed: the handler may send again (at once: no burst).
+    std::vector<detail::SendFailure> failed;
+    failed.swap(failed_sends);
+    for (const detail::SendFailure& f : failed) handler.on_transport_error(Target{f.to, 0}, f.error);
   }
 
   // One pending wake-up: a new one cancels the old, whose handler then sees a stale generation
@@ -116,7 +161,8 @@ struct TransportWorker::Impl final : detail::InboundSink {
       if (ec || generation != wake_generation || !wake_fn) return;
       std::function<void()> due = std::move(wake_fn);
       wake_fn = nullptr;
-      due();  // may call wake_at() again
+      const detail::Burst burst(*this);  // the retransmissions of one tick leave together
+      due();                             // may call wake_at() again
     });
   }
   void do_cancel_wake() {
@@ -140,6 +186,17 @@ struct TransportWorker::Impl final : detail::InboundSink {
   }
   void send_failed(const Target& to, std::error_code error) override { handler.on_transport_error(to, error); }
   Logger& logger() override { return log_sink; }
+  void begin_burst() override { ++burst_depth; }
+  void end_burst() override {
+    if (--burst_depth == 0 && !closing) flush_udp();
+  }
+  void retry_over_udp(std::string udp_bytes, const Endpoint& udp_peer, std::error_code why) override {
+    if (closing) return;
+    log_sink.log(LogLevel::kInfo, "no TCP connection to " + to_string(udp_peer) + " (" + why.message() +
+                                      "): the request goes over UDP after all (RFC 3261 18.1.1)");
+    udp_only.remember(udp_peer, std::chrono::steady_clock::now());
+    send_udp(std::move(udp_bytes), Target{udp_peer, 0});
+  }
 
   WorkerConfig config;
   detail::StreamSettings settings;
@@ -154,6 +211,9 @@ struct TransportWorker::Impl final : detail::InboundSink {
   boost::asio::steady_timer wake_timer{io};
   std::function<void()> wake_fn;
   std::uint64_t wake_generation = 0;
+  int burst_depth = 0;                            // > 0: UDP sends are queued (sendmmsg)
+  std::vector<detail::SendFailure> failed_sends;  // of the flush under way
+  UdpOnlyPeers udp_only;                          // refused TCP for a large request lately
   bool closing = false;
 };
 

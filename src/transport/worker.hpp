@@ -14,6 +14,10 @@
 // Received messages go to MessageHandler::on_message on the worker's thread; requests that fail
 // to parse or fail the syntax checks are answered by the worker with the error response
 // (RFC 3261 §8.2, §18.3) and never reach the handler.
+//
+// UDP datagrams sent while the worker handles one batch of received datagrams (or one TCP
+// read, or one wake-up) leave together with one sendmmsg when that handling ends; other sends
+// leave at once.
 #pragma once
 
 #include <chrono>
@@ -102,6 +106,15 @@ class TransportWorker {
   // target.remote, else on a new connection (RFC 3261 §18.1.1, §18.2.2). Failures go to
   // on_transport_error. A request for a sips: URI goes over TLS only (§26.2.2): over UDP or
   // TCP it fails with TlsErrc::kSipsNeedsTls.
+  //
+  // The size rule (§18.1.1): a request over 1300 bytes for UDP goes over TCP to the same
+  // address and port instead, its top Via's transport rewritten to TCP; when that connection
+  // is refused, reset or times out, the original bytes go over UDP after all (and that peer's
+  // large requests stay on UDP for a while). Responses are never moved, nor is anything when
+  // config.tcp is off. Failures are reported against the UDP target that was asked for.
+  //
+  // A UDP send within a burst (see above) fails later, at the flush, unless the datagram is
+  // larger than any IP packet can carry (EMSGSIZE at once).
   void send(std::string bytes, const Target& target);
   // The same, for a TLS target reached by name (resolved by the caller): the server's
   // certificate must match `server_name`, which is sent as SNI. The plain send() checks it

@@ -1,7 +1,9 @@
 // A small transaction user on a real SipWorker, for the integration tests: it answers OPTIONS
 // with 200; INVITE with 180, then 486 unless the Request-URI's user is "ring" (then it waits
 // for a CANCEL); CANCEL per RFC 3261 §9.2 (200 to the CANCEL, 487 to the INVITE); anything
-// else with 501. It counts what reached it, and can send requests (to see transport errors). Listens on 127.0.0.1, ephemeral ports.
+// else with 501. It counts what reached it (requests by method, responses by status), and can
+// send requests (to see their responses and transport errors). Listens on 127.0.0.1, UDP and
+// TCP on one ephemeral port.
 #pragma once
 
 #include <chrono>
@@ -49,6 +51,11 @@ class TestServer final : public transaction::TransactionUser, public transport::
     std::lock_guard lock(mutex_);
     return transport_errors_;
   }
+  // How many responses with this status reached the TU (for its own client transactions).
+  [[nodiscard]] int responses(int status) {
+    std::lock_guard lock(mutex_);
+    return response_counts_[status];
+  }
 
   std::error_code start_error;
 
@@ -73,7 +80,10 @@ class TestServer final : public transaction::TransactionUser, public transport::
         return answer(tx, req, 501);
     }
   }
-  void on_response(transaction::TransactionId, const sip::Message&) override {}
+  void on_response(transaction::TransactionId, const sip::Message& response) override {
+    std::lock_guard lock(mutex_);
+    ++response_counts_[response.status_code()];
+  }
   void on_stray_ack(const sip::Message&, const transaction::Peer&) override {}
   void on_stray_response(const sip::Message&, const transaction::Peer&) override {}
   void on_timeout(transaction::TransactionId) override {}
@@ -113,6 +123,7 @@ class TestServer final : public transaction::TransactionUser, public transport::
   std::thread thread_;
   std::mutex mutex_;
   std::map<std::string, int> counts_;
+  std::map<int, int> response_counts_;
   int transport_errors_ = 0;
 };
 

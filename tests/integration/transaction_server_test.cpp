@@ -191,5 +191,43 @@ TEST_F(TransactionServer, ImmediateSendFailureIsATransportError) {
   EXPECT_TRUE(transport::testing::eventually([&] { return server.transport_errors() == 1; }));
 }
 
+// RFC 3261 §18.1.1 through the transaction layer: a request over 1300 bytes that the layer
+// sends to a UDP address leaves over TCP (its top Via says TCP), and the 200 that comes back on
+// that connection completes the client transaction.
+TEST_F(TransactionServer, LargeRequestLeavesOverTcpAndItsTransactionCompletes) {
+  TestServer far;
+  ASSERT_FALSE(far.start_error);
+  RequestSpec options;
+  options.port = udp().port;
+  options.branch = "z9hG4bKlarge";
+  std::string big = request_text(options);
+  big.insert(big.find("Content-Length"), "X-Pad: " + std::string(1800, 'p') + "\r\n");
+  ASSERT_GT(big.size(), 1300u);
+  server.send_request(big, transaction::to_peer(transport::Target{far.local(TransportKind::kUdp), 0}));
+  EXPECT_TRUE(transport::testing::eventually([&] { return server.responses(200) == 1; }));
+  EXPECT_EQ(far.requests("OPTIONS"), 1);
+  EXPECT_EQ(server.transport_errors(), 0);
+}
+
+// A TCP stream whose header never ends is cut off with 513 and closed; the server still serves.
+TEST_F(TransactionServer, EndlessHeaderOnTcpThenTheServerStillServes) {
+  TcpPeer endless(tcp());
+  ASSERT_TRUE(endless.connected);
+  RequestSpec s;
+  s.transport = "TCP";
+  s.port = endless.port();
+  s.branch = "z9hG4bKendless";
+  std::string head = request_text(s);
+  head.erase(head.find("Content-Length"));
+  endless.send(head + "X-Endless: " + std::string(70 * 1024, 'e'));  // no CRLFCRLF, ever
+  EXPECT_TRUE(endless.wait_closed());
+  EXPECT_TRUE(endless.buffer.starts_with("SIP/2.0 513 ")) << endless.buffer.substr(0, 60);
+
+  ASSERT_EQ(client.send(udp(), request_text(spec(client, "OPTIONS", "after-endless"))), 0);
+  std::optional<std::string> reply = await_status(client, 200);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(server.requests("OPTIONS"), 1);
+}
+
 }  // namespace
 }  // namespace trapezoid::integration

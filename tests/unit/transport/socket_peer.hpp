@@ -75,13 +75,17 @@ inline std::uint16_t free_port(const Endpoint& like, int type = SOCK_STREAM) {
 
 class UdpPeer {
  public:
-  explicit UdpPeer(bool v6) : fd_(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0)) {
-    Endpoint self{TransportKind::kUdp, *IpAddress::parse(v6 ? "::1" : "127.0.0.1"), 0};
+  // Bound to loopback on `port` (0: an ephemeral one); bound() says whether that worked.
+  explicit UdpPeer(bool v6, std::uint16_t port = 0) : fd_(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0)) {
+    Endpoint self{TransportKind::kUdp, *IpAddress::parse(v6 ? "::1" : "127.0.0.1"), port};
     sockaddr_storage ss;
     socklen_t len = to_sockaddr(self, ss);
-    ::bind(fd_.get(), reinterpret_cast<sockaddr*>(&ss), len);
+    bound = ::bind(fd_.get(), reinterpret_cast<sockaddr*>(&ss), len) == 0;
   }
   std::uint16_t port() const { return local_port(fd_.get()); }
+  // Whether a datagram is waiting, without reading it.
+  bool readable(std::chrono::milliseconds timeout) { return wait_readable(fd_.get(), timeout); }
+  bool bound = false;
   // Returns errno of the send, 0 on success.
   int send(const Endpoint& to, std::string_view bytes) {
     sockaddr_storage ss;

@@ -69,6 +69,14 @@ class Recorder final : public MessageHandler, public Logger {
       return false;
     });
   }
+  // How many log lines so far contain `part`.
+  std::size_t log_count(std::string_view part) {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& l : lines_)
+      if (l.find(part) != std::string::npos) ++n;
+    return n;
+  }
   // Access after the waits; the worker may still append.
   std::vector<Received> take() {
     std::lock_guard lock(mutex_);

@@ -93,6 +93,32 @@ TEST_P(WorkerTcp, EndlessHeaderGets513AndClose) {
   EXPECT_TRUE(peer.buffer.starts_with("SIP/2.0 513 Message Too Large\r\n")) << peer.buffer.substr(0, 80);
   EXPECT_NE(peer.buffer.find("z9hG4bKe1"), std::string::npos);
   EXPECT_FALSE(rec.wait_messages(1, 50ms));
+  // The worker goes on serving: a new connection is answered.
+  TcpPeer next(server());
+  ASSERT_TRUE(next.send(options_request(via("e2"))));
+  ASSERT_TRUE(next.read_until("\r\n\r\n"));
+  EXPECT_TRUE(next.buffer.starts_with("SIP/2.0 200 OK\r\n"));
+  EXPECT_TRUE(rec.wait_messages(1));
+}
+
+// Bytes that never form a start line (no CRLF at all) hit the buffer limit: the connection
+// gets an error and is closed; the worker goes on serving.
+TEST_P(WorkerTcp, EndlessGarbageIsCutOffAtTheLimit) {
+  WorkerConfig c = loopback_config();
+  c.limits.max_header_bytes = 4096;
+  c.limits.max_body_bytes = 4096;
+  Recorder small_rec;
+  RunningWorker small{small_rec, c};
+  ASSERT_FALSE(small.start_error);
+  const Endpoint to = small.local(TransportKind::kTcp, v6());
+  TcpPeer peer(to);
+  peer.send(std::string(70 * 1024, 'z'));
+  EXPECT_TRUE(peer.wait_closed());
+  EXPECT_TRUE(peer.buffer.starts_with("SIP/2.0 ")) << peer.buffer.substr(0, 80);
+  TcpPeer next(to);
+  ASSERT_TRUE(next.send(options_request(via("z2"))));
+  ASSERT_TRUE(next.read_until("\r\n\r\n"));
+  EXPECT_TRUE(next.buffer.starts_with("SIP/2.0 200 OK\r\n"));
 }
 
 TEST_P(WorkerTcp, BadSyntaxIsAnsweredAndTheConnectionStays) {

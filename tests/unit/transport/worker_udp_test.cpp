@@ -111,6 +111,69 @@ TEST_P(WorkerUdp, SendApiReachesAPeer) {
   EXPECT_TRUE(got->starts_with("OPTIONS sip:bob@biloxi.com SIP/2.0\r\n"));
 }
 
+// Datagrams that are no SIP at all are dropped, each with a log line, and serving goes on.
+TEST_P(WorkerUdp, AssortedGarbageIsDroppedWithALogLineEach) {
+  ASSERT_FALSE(w.start_error);
+  std::string binary(1200, '\0');
+  for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>((i * 131 + 7) % 256);
+  const std::string stun_like("\x00\x01\x00\x00\x21\x12\xa4\x42" "abcdefghijkl", 20);
+  const std::vector<std::string> garbage = {
+      std::string(1, '\0'),                         // one byte
+      "\r\n\r\n",                                  // a stream keep-alive, meaningless here
+      stun_like,                                    // a STUN binding request's header
+      binary,                                       // noise
+      "OPTIONS\r\n\r\n",                            // a request line without URI or version
+      "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP x;branch=z9hG4bKq\r\n\r\n",  // a response without its headers
+      std::string(60000, 'A'),                      // one long line, no CRLF
+  };
+  for (const std::string& g : garbage) ASSERT_EQ(peer.send(server(), g), 0);
+  EXPECT_TRUE(eventually([&] { return rec.log_count("dropped message from") >= garbage.size(); }))
+      << rec.log_count("dropped message from");
+  EXPECT_FALSE(peer.receive(50ms));  // none of them was answered
+  ASSERT_EQ(peer.send(server(), options_request(via(peer, "g1"))), 0);
+  ASSERT_TRUE(rec.wait_messages(1));
+  EXPECT_EQ(rec.take().size(), 1u);
+}
+
+// A datagram cannot reach 70 KB (65,535 bytes with the IP and UDP headers is the most), so the
+// header limit is lowered to see a datagram over it: a request whose header fields are read
+// before the limit is hit gets 513 (RFC 3261 §18.1.1, §21.5.14); without them it is dropped.
+TEST_P(WorkerUdp, DatagramOverTheHeaderLimitGets513OrIsDropped) {
+  WorkerConfig c = loopback_config();
+  c.limits.max_header_bytes = 8 * 1024;
+  Recorder small_rec;
+  RunningWorker small{small_rec, c};
+  ASSERT_FALSE(small.start_error);
+  const Endpoint to = small.local(TransportKind::kUdp, v6());
+
+  std::string big = options_request(via(peer, "h1"));
+  big.insert(big.find("Content-Length"), "X-Big: " + std::string(60000, 'b') + "\r\n");
+  ASSERT_EQ(peer.send(to, big), 0);
+  std::optional<std::string> answer = peer.receive();
+  ASSERT_TRUE(answer);
+  EXPECT_TRUE(answer->starts_with("SIP/2.0 513 ")) << answer->substr(0, 60);
+  EXPECT_NE(answer->find("z9hG4bKh1"), std::string::npos);
+
+  std::string headless = "OPTIONS sip:bob@biloxi.com SIP/2.0\r\nX-Big: " + std::string(60000, 'b') + "\r\n" +
+                         options_request(via(peer, "h2")).substr(36);
+  ASSERT_EQ(peer.send(to, headless), 0);
+  EXPECT_TRUE(small_rec.wait_log("dropped message from"));
+
+  ASSERT_EQ(peer.send(to, options_request(via(peer, "h3"))), 0);
+  ASSERT_TRUE(small_rec.wait_messages(1));
+  EXPECT_NE(small_rec.take()[0].msg.find(sip::HeaderId::kVia)->value.find("z9hG4bKh3"), std::string::npos);
+}
+
+// What the worker itself would send over 65,507 (IPv4) or 65,527 (IPv6) bytes fails at once.
+TEST_P(WorkerUdp, OversizedSendIsATransportError) {
+  ASSERT_FALSE(w.start_error);
+  const Endpoint to{TransportKind::kUdp, *IpAddress::parse(bare_loopback()), peer.port()};
+  w.worker.send(ok_response(via(peer, "o1")) + std::string(70 * 1024, 'x'), Target{to, 0});
+  ASSERT_TRUE(rec.wait_errors(1));
+  EXPECT_EQ(rec.errors()[0].second, std::errc::message_size);
+  EXPECT_EQ(rec.errors()[0].first.remote, to);
+}
+
 std::string family(const ::testing::TestParamInfo<bool>& p) { return p.param ? "IPv6" : "IPv4"; }
 INSTANTIATE_TEST_SUITE_P(Loopback, WorkerUdp, ::testing::Values(false, true), family);
 
