@@ -7,21 +7,23 @@ namespace trapezoid::sip {
 std::string_view parse_cseq(std::string_view text, CSeq& out) noexcept {
   constexpr std::string_view kMalformed = "Malformed CSeq";
   out = CSeq{};
-  Scanner s(text);
-  s.skip_lws();
-  std::string_view digits = s.span_while(charset::is_digit);
-  if (digits.empty()) return kMalformed;
+  // A pointer walk (scanner.hpp's cursor steps): the position stays in a register.
+  const char* const end = text.data() + text.size();
+  const char* p = cursor::skip_lws(text.data(), end);
+  const char* const digits = p;
   std::uint64_t n = 0;
-  for (char c : digits) {
-    n = n * 10 + static_cast<unsigned>(c - '0');
+  for (; p != end && charset::is_digit(*p); ++p) {
+    n = n * 10 + static_cast<unsigned>(*p - '0');
     if (n > 0xFFFFFFFFu) return kMalformed;
   }
+  if (p == digits) return kMalformed;
   // CSeq = 1*DIGIT LWS Method
-  if (!s.skip_lws()) return kMalformed;
-  out.method_name = s.token();
+  const char* const method = cursor::skip_lws(p, end);
+  if (method == p) return kMalformed;
+  p = cursor::skip_token(method, end);
+  out.method_name = std::string_view(method, static_cast<std::size_t>(p - method));
   if (out.method_name.empty()) return kMalformed;
-  s.skip_lws();
-  if (!s.done()) return kMalformed;
+  if (cursor::skip_lws(p, end) != end) return kMalformed;
   out.number = static_cast<std::uint32_t>(n);
   out.method = lookup_method(out.method_name);
   return {};

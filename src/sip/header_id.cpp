@@ -3,7 +3,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
-
+#include <type_traits>
 
 namespace trapezoid::sip {
 namespace {
@@ -25,60 +25,112 @@ constexpr std::array<Info, kHeaderIdCount> kInfo = {{
 #undef TRAPEZOID_X
 }};
 
-// Open-addressing table keyed by length, first and last letter: three loads instead of a pass
-// over the name. Each slot keeps the lower-case name and a mask with 0x20 on its letters, so a
-// candidate is confirmed with one OR and compare per byte: (c | mask) == lower holds for a
-// letter in either case and only for '-' itself where the name has a '-'.
-constexpr std::size_t kSlots = 256;
+// A perfect hash: the key is the name's first 8 bytes (all of a shorter name), its last 8
+// and its length, folded to lower case; one multiply spreads it over 512 slots, and no two
+// names share a slot, so a lookup is one probe. The multiplier is searched for at compile
+// time, so adding a header needs no hand tuning. Each entry keeps its head and tail words in
+// lower case with a mask that has 0x20 on the letters, so a candidate is confirmed with an OR
+// and a compare per word: (c | mask) == lower holds for a letter in either case and only for
+// '-' itself where the name has a '-'.
 constexpr std::size_t kMaxName = 24;
+constexpr unsigned kSlotBits = 9;
+constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;
+constexpr std::uint64_t kFold = 0x2020202020202020u;
 
-constexpr std::size_t hash_name(std::size_t len, char first, char last) {
-  return (len * 7 + static_cast<unsigned char>(first | 0x20) * 3 + static_cast<unsigned char>(last | 0x20)) % kSlots;
+static_assert(std::endian::native == std::endian::little, "loads and words must agree on byte order");
+
+// Little-endian loads: byte k lands in bits 8k..8k+7.
+template <class Word>
+constexpr std::uint64_t load(const char* p) noexcept {
+  if (std::is_constant_evaluated()) {
+    std::uint64_t v = 0;
+    for (std::size_t k = 0; k < sizeof(Word); ++k) v |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+    return v;
+  }
+  Word v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
 }
 
-struct Slot {
-  std::uint8_t id = 0;
+// The first min(len, 8) bytes of p as a word, reading nothing past p + len (two overlapping
+// loads hold the same bytes where they overlap). len >= 2.
+constexpr std::uint64_t head_word(const char* p, std::size_t len) noexcept {
+  if (len >= 8) return load<std::uint64_t>(p);
+  if (len >= 4) return load<std::uint32_t>(p) | load<std::uint32_t>(p + len - 4) << (8 * (len - 4));
+  return load<std::uint16_t>(p) | load<std::uint16_t>(p + len - 2) << (8 * (len - 2));
+}
+
+// The last 8 bytes of a name longer than 8, else 0.
+constexpr std::uint64_t tail_word(const char* p, std::size_t len) noexcept {
+  return len > 8 ? load<std::uint64_t>(p + len - 8) : 0;
+}
+
+constexpr std::uint64_t name_key(std::uint64_t head, std::uint64_t tail, std::size_t len) {
+  const std::uint64_t t = tail | kFold;
+  return (head | kFold) ^ (t << 29 | t >> 35) ^ len;
+}
+
+constexpr std::size_t slot_of(std::uint64_t key, std::uint64_t multiplier) {
+  return static_cast<std::size_t>((key * multiplier) >> (64 - kSlotBits));
+}
+
+struct Entry {
   std::uint8_t len = 0;
-  std::array<char, kMaxName> lower{};
+  std::uint64_t head_lower = 0, head_mask = 0;  // bytes 0..7 (fewer for a shorter name)
+  std::uint64_t tail_lower = 0, tail_mask = 0;  // the last 8 bytes, for 9..16-byte names
+  std::array<char, kMaxName> lower{};           // the whole name, for longer ones
   std::array<char, kMaxName> mask{};
-  // The first and the last w bytes of `lower` and `mask`, w = 8, 4 or 2 by the name's length
-  // (overlapping), so that names of 2..16 bytes compare in two word operations.
-  std::uint64_t head_lower = 0, head_mask = 0, tail_lower = 0, tail_mask = 0;
 };
 
 struct Table {
-  std::array<Slot, kSlots> full{};
-  std::array<std::uint8_t, 128> compact{};  // HeaderId for one-letter compact forms
+  std::uint64_t multiplier = 0;
+  std::array<std::uint8_t, kSlots> slot{};   // HeaderId by slot_of(key), 0 when free
+  std::array<Entry, kHeaderIdCount> entry{};  // by HeaderId; entry[0] has len 0
+  std::array<std::uint8_t, 128> compact{};    // HeaderId for one-letter compact forms
 };
 
-constexpr std::size_t word_width(std::size_t len) { return len >= 8 ? 8 : len >= 4 ? 4 : 2; }
+constexpr std::uint64_t key_of(std::string_view name) {
+  return name_key(head_word(name.data(), name.size()), tail_word(name.data(), name.size()), name.size());
+}
 
-constexpr std::uint64_t pack(const std::array<char, kMaxName>& a, std::size_t from, std::size_t width) {
-  std::uint64_t v = 0;
-  for (std::size_t k = 0; k < width; ++k) v |= std::uint64_t{static_cast<unsigned char>(a[from + k])} << (8 * k);
-  return v;
+// The first multiplier of a fixed pseudo-random sequence under which every name has a slot of
+// its own (with 66 names in 512 slots about one odd multiplier in 70 qualifies); 0 if none
+// does, which also happens if two names have the same key.
+constexpr std::uint64_t find_multiplier() {
+  std::uint64_t state = 0x9E3779B97F4A7C15u;
+  for (int attempt = 0; attempt < 20000; ++attempt) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    const std::uint64_t m = state | 1;
+    std::array<bool, kSlots> used{};
+    bool collision = false;
+    for (std::size_t i = 1; i < kHeaderIdCount && !collision; ++i) {
+      const std::size_t s = slot_of(key_of(kInfo[i].name), m);
+      collision = used[s];
+      used[s] = true;
+    }
+    if (!collision) return m;
+  }
+  return 0;
 }
 
 constexpr Table make_table() {
   Table t{};
+  t.multiplier = find_multiplier();
   for (std::size_t i = 1; i < kHeaderIdCount; ++i) {
     std::string_view name = kInfo[i].name;
-    std::size_t slot = hash_name(name.size(), name.front(), name.back());
-    while (t.full[slot].id != 0) slot = (slot + 1) % kSlots;
-    Slot& s = t.full[slot];
-    s.id = static_cast<std::uint8_t>(i);
-    s.len = static_cast<std::uint8_t>(name.size());
+    t.slot[slot_of(key_of(name), t.multiplier)] = static_cast<std::uint8_t>(i);
+    Entry& e = t.entry[i];
+    e.len = static_cast<std::uint8_t>(name.size());
     for (std::size_t k = 0; k < name.size(); ++k) {
       bool letter = (name[k] >= 'a' && name[k] <= 'z') || (name[k] >= 'A' && name[k] <= 'Z');
-      s.lower[k] = letter ? static_cast<char>(name[k] | 0x20) : name[k];
-      s.mask[k] = letter ? 0x20 : 0;
+      e.lower[k] = letter ? static_cast<char>(name[k] | 0x20) : name[k];
+      e.mask[k] = letter ? 0x20 : 0;
     }
-    if (name.size() >= 2 && name.size() <= 16) {
-      const std::size_t w = word_width(name.size());
-      s.head_lower = pack(s.lower, 0, w);
-      s.head_mask = pack(s.mask, 0, w);
-      s.tail_lower = pack(s.lower, name.size() - w, w);
-      s.tail_mask = pack(s.mask, name.size() - w, w);
+    if (name.size() >= 2) {
+      e.head_lower = head_word(e.lower.data(), name.size());
+      e.head_mask = head_word(e.mask.data(), name.size());
+      e.tail_lower = tail_word(e.lower.data(), name.size());
+      e.tail_mask = tail_word(e.mask.data(), name.size());
     }
     if (char c = kInfo[i].compact; c != 0) {
       t.compact[static_cast<unsigned char>(c)] = static_cast<std::uint8_t>(i);
@@ -89,42 +141,7 @@ constexpr Table make_table() {
 }
 
 constexpr Table kTable = make_table();
-
-static_assert(std::endian::native == std::endian::little, "load and pack must agree on byte order");
-
-// Little-endian: byte k lands in bits 8k..8k+7, as pack lays them out.
-template <std::size_t W>
-std::uint64_t load(const char* p) noexcept {
-  if constexpr (W == 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  } else if constexpr (W == 4) {
-    std::uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  } else {
-    std::uint16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-  }
-}
-
-template <std::size_t W>
-bool same_words(const Slot& s, std::string_view name) noexcept {
-  return (load<W>(name.data()) | s.head_mask) == s.head_lower &&
-         (load<W>(name.data() + name.size() - W) | s.tail_mask) == s.tail_lower;
-}
-
-bool same_name(const Slot& s, std::string_view name) noexcept {
-  const std::size_t len = name.size();
-  if (len >= 8 && len <= 16) return same_words<8>(s, name);
-  if (len >= 4 && len < 8) return same_words<4>(s, name);
-  if (len >= 2 && len < 4) return same_words<2>(s, name);
-  std::size_t k = 0;
-  while (k < len && static_cast<char>(name[k] | s.mask[k]) == s.lower[k]) ++k;
-  return k == len;
-}
+static_assert(kTable.multiplier != 0, "no collision-free multiplier found: widen kSlotBits");
 
 static_assert([] {
   for (std::size_t i = 1; i < kHeaderIdCount; ++i)
@@ -132,22 +149,31 @@ static_assert([] {
   return true;
 }());
 
+// Whether the rest of `name` (beyond its head word) matches the entry.
+bool same_rest(const Entry& e, const char* p, std::size_t len, std::uint64_t tail) noexcept {
+  if (len <= 8) return true;
+  if (len <= 16) return (tail | e.tail_mask) == e.tail_lower;
+  std::size_t k = 8;
+  while (k < len && static_cast<char>(p[k] | e.mask[k]) == e.lower[k]) ++k;
+  return k == len;
+}
+
 }  // namespace
 
 HeaderId lookup_header(std::string_view name) noexcept {
   const std::size_t len = name.size();
+  const char* p = name.data();
   if (len == 1) {
-    auto c = static_cast<unsigned char>(name[0]);
+    auto c = static_cast<unsigned char>(p[0]);
     return c < 128 ? static_cast<HeaderId>(kTable.compact[c]) : HeaderId::kUnknown;
   }
   if (len == 0 || len > kMaxName) return HeaderId::kUnknown;
-  std::size_t slot = hash_name(len, name.front(), name.back());
-  while (true) {
-    const Slot& s = kTable.full[slot];
-    if (s.id == 0) return HeaderId::kUnknown;
-    if (s.len == len && same_name(s, name)) return static_cast<HeaderId>(s.id);
-    slot = (slot + 1) % kSlots;
-  }
+  const std::uint64_t head = head_word(p, len);
+  const std::uint64_t tail = tail_word(p, len);
+  const std::uint8_t id = kTable.slot[slot_of(name_key(head, tail, len), kTable.multiplier)];
+  const Entry& e = kTable.entry[id];
+  const bool same = e.len == len && (head | e.head_mask) == e.head_lower && same_rest(e, p, len, tail);
+  return same ? static_cast<HeaderId>(id) : HeaderId::kUnknown;
 }
 
 std::string_view header_name(HeaderId id) noexcept { return kInfo[static_cast<std::size_t>(id)].name; }

@@ -1,6 +1,12 @@
 #include "sip/host.hpp"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "sip/charset.hpp"
 
@@ -18,19 +24,21 @@ constexpr auto npos = std::string_view::npos;
 // most 255. With kStore, part k is stored in out[k] as it is read (so even on failure).
 template <bool kStore>
 bool read_ipv4(std::string_view s, [[maybe_unused]] std::uint8_t* out) noexcept {
-  int parts = 0;
-  std::size_t i = 0;
-  while (true) {
-    std::size_t start = i;
-    int value = 0;
-    while (i < s.size() && charset::is_digit(s[i]) && i - start < 3) value = value * 10 + (s[i++] - '0');
-    if (i == start || value > 255 || (i < s.size() && charset::is_digit(s[i]))) return false;
-    if constexpr (kStore) out[parts] = static_cast<std::uint8_t>(value);  // parts < 4: see below
-    ++parts;
-    if (i == s.size()) return parts == 4;
-    if (s[i] != '.' || parts == 4) return false;
-    ++i;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  for (int part = 0; part < 4; ++part) {
+    if (part != 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
+    }
+    // 1*3DIGIT, unrolled: a fourth digit is an error, not the start of something else.
+    if (p == end || !charset::is_digit(*p)) return false;
+    unsigned value = static_cast<unsigned>(*p++ - '0');
+    for (int more = 0; more < 2 && p != end && charset::is_digit(*p); ++more) value = value * 10 + static_cast<unsigned>(*p++ - '0');
+    if (value > 255 || (p != end && charset::is_digit(*p))) return false;
+    if constexpr (kStore) out[part] = static_cast<std::uint8_t>(value);
   }
+  return p == end;
 }
 
 // IPv6address (RFC 3261 §25.1, the text forms of RFC 4291 §2.2): hex4 groups separated by ':',
@@ -163,6 +171,133 @@ constexpr std::array<std::uint8_t, 256> make_host_classes() {
 }
 constexpr std::array<std::uint8_t, 256> kHostClass = make_host_classes();
 
+// What follows a hostname or IPv4address's characters once their extent is known: the
+// toplabel decides. A toplabel starting with a digit makes no hostname, so the host is an
+// IPv4address or nothing (all of an IPv4address's labels are digits, so this finds every one).
+std::size_t finish_host(std::string_view host, std::size_t toplabel, bool labels_ok, HostKind& kind) noexcept {
+  const char top = host[toplabel];
+  if (charset::is_digit(top)) {
+    if (!is_ipv4_address(host)) return 0;
+    kind = HostKind::kIPv4;
+    return host.size();
+  }
+  if (!labels_ok || top == '-') return 0;
+  kind = HostKind::kHostname;
+  return host.size();
+}
+
+#if defined(__SSE2__)
+// The first min(n, 16) bytes at p, zeros after them; nothing past p + n is read (overlapping
+// loads hold the same bytes where they overlap).
+__m128i load_prefix(const char* p, std::size_t n) noexcept {
+  if (n >= 16) return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  std::uint64_t lo = 0;
+  std::uint64_t hi = 0;
+  if (n >= 8) {
+    std::memcpy(&lo, p, 8);
+    std::memcpy(&hi, p + n - 8, 8);
+    hi = n == 8 ? 0 : hi >> (8 * (16 - n));  // drop the bytes `lo` already holds
+  } else if (n >= 4) {
+    std::uint32_t a = 0;
+    std::uint32_t b = 0;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    lo = a | std::uint64_t{b} << (8 * (n - 4));
+  } else {
+    for (std::size_t k = 0; k < n; ++k) lo |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+  }
+  return _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
+}
+
+// Bit k set when byte k of `v` is a letter or digit / '.' / '-'.
+struct HostBits {
+  unsigned alnum, dot, dash;
+};
+
+HostBits classify_host_bytes(__m128i v) noexcept {
+  // Signed compares: bytes of 0x80 and above are negative and fall outside both ranges.
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+  const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+  return {static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(digit, alpha))),
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')))),
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))))};
+}
+#endif
+
+// A walk over a host's letters, digits, '.' and '-', checking the hostname rules of §25.1 on
+// the way: labels of 1..63 characters not starting or ending with '-'. It stands on the next
+// byte, knows where the current label started and whether every label so far kept the rules.
+struct HostWalk {
+  const char* p;
+  const char* label;
+  bool labels_ok = true;
+};
+
+// Byte by byte until a byte that cannot be part of a host.
+void walk_bytes(HostWalk& w, const char* end) noexcept {
+  const char* p = w.p;
+  while (true) {
+    // Letters and digits, the bulk of any name, in a tight loop of their own; counting up to
+    // zero from -(bytes left) folds the bound check into the increment.
+    for (auto left = p - end; left != 0 && (kHostClass[static_cast<unsigned char>(end[left])] & (kDigit | kAlpha)) != 0; ++left) ++p;
+    if (p == end) break;
+    if (*p == '.') {
+      const auto len = p - w.label;
+      w.labels_ok = w.labels_ok && len != 0 && len <= 63 && p[-1] != '-';
+      w.label = ++p;
+    } else if (*p == '-') {
+      w.labels_ok = w.labels_ok && p != w.label;
+      ++p;
+    } else {
+      break;
+    }
+  }
+  w.p = p;
+}
+
+#if defined(__SSE2__)
+// The first 16 bytes of the host (all of nearly every host) at once: the rules become tests
+// on bit masks. Returns false when all 16 belong to the host, which may then go on.
+bool walk_first_block(HostWalk& w, std::string_view s) noexcept {
+  const HostBits b = classify_host_bytes(load_prefix(s.data(), s.size()));
+  const unsigned stop = ~(b.alnum | b.dot | b.dash) & 0xFFFF;  // the zeros past a short text stop too
+  const unsigned n = stop == 0 ? 16 : static_cast<unsigned>(__builtin_ctz(stop));
+  const unsigned dot = b.dot & ((1u << n) - 1);
+  const unsigned dash = b.dash & ((1u << n) - 1);
+  // No empty label (a leading '.' or two in a row), no label starting or ending with '-'
+  // before a '.'; the last label's end is checked when the host's end is known.
+  w.labels_ok = (dot & 1) == 0 && (dot & (dot >> 1)) == 0 && (dash & (dot << 1 | 1)) == 0 && (dash & (dot >> 1)) == 0;
+  w.label = s.data() + (dot == 0 ? 0 : 32 - __builtin_clz(dot));  // after the last '.'
+  w.p = s.data() + n;
+  return n < 16;
+}
+#endif
+
+// A hostname or IPv4address at the front of `s` (scan_host's second and third forms).
+std::size_t scan_hostname_or_ipv4(std::string_view s, HostKind& kind) noexcept {
+  const char* const begin = s.data();
+  const char* const end = begin + s.size();
+  HostWalk w{begin, begin};
+#if defined(__SSE2__)
+  if (!walk_first_block(w, s)) walk_bytes(w, end);
+#else
+  walk_bytes(w, end);
+#endif
+  const auto n = static_cast<std::size_t>(w.p - begin);
+  if (n == 0) return 0;
+  // The toplabel is the last label, or the one before a final '.'.
+  const char* toplabel = w.label;
+  if (w.label == w.p) {  // ends with '.'
+    if (n < 2 || w.p[-2] == '.') return 0;
+    const std::size_t dot = s.substr(0, n - 1).rfind('.');
+    toplabel = dot == std::string_view::npos ? begin : begin + dot + 1;
+  } else {
+    w.labels_ok = w.labels_ok && w.p - w.label <= 63 && w.p[-1] != '-';
+  }
+  return finish_host(s.substr(0, n), static_cast<std::size_t>(toplabel - begin), w.labels_ok, kind);
+}
+
 }  // namespace
 
 std::size_t scan_host(std::string_view s, HostKind& kind) noexcept {
@@ -174,54 +309,7 @@ std::size_t scan_host(std::string_view s, HostKind& kind) noexcept {
     kind = classify_host(s.substr(0, close + 1));
     return kind == HostKind::kNone ? 0 : close + 1;
   }
-  // One pass over alphanum / '-' / '.', checking the hostname rules of §25.1 on the way:
-  // labels of 1..63 characters not starting or ending with '-', a toplabel starting with a
-  // letter, an optional final '.'. Digits and dots only: an IPv4address candidate.
-  std::size_t i = 0;
-  std::size_t label_start = 0;
-  bool labels_ok = true;
-  unsigned seen = 0;  // classes of the characters outside dots
-  const std::size_t n = s.size();
-  while (i < n) {
-    // Letters and digits, the bulk of any name, in a tight loop of their own.
-    unsigned cls = kHostClass[static_cast<unsigned char>(s[i])];
-    while (cls == kDigit || cls == kAlpha) {
-      seen |= cls;
-      if (++i == n) break;
-      cls = kHostClass[static_cast<unsigned char>(s[i])];
-    }
-    if (i == n || cls == 0) break;
-    if (cls == kDot) {
-      const std::size_t len = i - label_start;
-      labels_ok = labels_ok && len != 0 && len <= 63 && s[i - 1] != '-';
-      label_start = i + 1;
-    } else {  // kDash
-      seen |= cls;
-      labels_ok = labels_ok && i != label_start;
-    }
-    ++i;
-  }
-  const bool numeric = (seen & ~kDigit) == 0;
-  if (i == 0) return 0;
-  if (numeric) {
-    kind = is_ipv4_address(s.substr(0, i)) ? HostKind::kIPv4 : HostKind::kNone;
-    return kind == HostKind::kNone ? 0 : i;
-  }
-  // The toplabel is the last label, or the one before a final '.'.
-  std::size_t end = i;
-  if (label_start == end) {  // ends with '.'
-    if (end < 2 || s[end - 2] == '.') return 0;
-    --end;
-    label_start = s.substr(0, end).rfind('.');
-    label_start = label_start == std::string_view::npos ? 0 : label_start + 1;
-  } else {
-    const std::size_t len = end - label_start;
-    labels_ok = labels_ok && len <= 63 && s[end - 1] != '-';
-  }
-  const char top = s[label_start];
-  if (!labels_ok || charset::is_digit(top) || top == '-') return 0;
-  kind = HostKind::kHostname;
-  return i;
+  return scan_hostname_or_ipv4(s, kind);
 }
 
 HostKind classify_host(std::string_view host) noexcept {

@@ -31,8 +31,9 @@ bool MediaType::matches(std::string_view type_slash_subtype) const noexcept {
 
 bool MediaType::in_range(std::string_view range) const noexcept {
   if (is_wildcard()) return false;
-  const std::size_t slash = range.find('/');
-  if (slash == std::string_view::npos) return false;
+  std::size_t slash = 0;  // a short loop: cheaper than find's call to memchr
+  while (slash < range.size() && range[slash] != '/') ++slash;
+  if (slash == range.size()) return false;
   const std::string_view range_type = range.substr(0, slash);
   const std::string_view range_subtype = range.substr(slash + 1);
   if (range_type == "*") return range_subtype == "*";

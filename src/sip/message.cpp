@@ -33,32 +33,12 @@ Message& Message::operator=(Message&& other) noexcept {
   return *this;
 }
 
-const HeaderField* Message::find(HeaderId id) const noexcept {
-  std::uint16_t i = first_[static_cast<std::size_t>(id)];
-  return i == 0 ? nullptr : header_data() + (i - 1);
-}
-
 const HeaderField* Message::find(std::string_view name) const noexcept {
   HeaderId id = lookup_header(name);
   if (id != HeaderId::kUnknown) return find(id);
   for (const HeaderField& h : headers())
     if (h.id == HeaderId::kUnknown && charset::iequals(h.name, name)) return &h;
   return nullptr;
-}
-
-void Message::add_header(const HeaderField& h) {
-  if (header_count_ < kInlineHeaders) {
-    inline_[header_count_] = h;
-  } else {
-    if (overflow_.empty()) overflow_.assign(inline_.begin(), inline_.end());
-    overflow_.push_back(h);
-  }
-  ++header_count_;
-  auto id = static_cast<std::size_t>(h.id);
-  std::uint16_t seen = counts_[id]++;
-  if (seen == 0 && header_count_ <= 0xFFFF) first_[id] = static_cast<std::uint16_t>(header_count_);
-  if (seen == 1 && repeated_single_ == HeaderId::kUnknown && header_kind(h.id) == HeaderKind::kSingle)
-    repeated_single_ = h.id;
 }
 
 void Message::clear() noexcept {
@@ -68,10 +48,14 @@ void Message::clear() noexcept {
   method_name_ = request_uri_ = reason_ = version_ = body_ = raw_ = {};
   content_length_ = -1;
   repeated_single_ = HeaderId::kUnknown;
+  // Only add_header makes these non-zero, so a message without fields has them clear already
+  // (parse_datagram clears the message a transport has just cleared).
+  if (header_count_ != 0) {
+    first_.fill(0);
+    counts_.fill(0);
+  }
   header_count_ = 0;
   overflow_.clear();
-  first_.fill(0);
-  counts_.fill(0);
   owned_.reset();
 }
 

@@ -58,7 +58,10 @@ class Message {
     return {header_data(), header_count_};
   }
   // First field with this id, or nullptr. O(1).
-  [[nodiscard]] const HeaderField* find(HeaderId id) const noexcept;
+  [[nodiscard]] const HeaderField* find(HeaderId id) const noexcept {
+    const std::uint16_t i = first_[static_cast<std::size_t>(id)];
+    return i == 0 ? nullptr : header_data() + (i - 1);
+  }
   // First field with this name (case-insensitive, compact forms resolved), or nullptr.
   [[nodiscard]] const HeaderField* find(std::string_view name) const noexcept;
   // How many fields (lines, not list elements) carry this id. O(1).
@@ -98,7 +101,21 @@ class Message {
   [[nodiscard]] const HeaderField* header_data() const noexcept {
     return overflow_.empty() ? inline_.data() : overflow_.data();
   }
-  void add_header(const HeaderField& h);
+  // Inline: the parser calls it for every header field.
+  void add_header(const HeaderField& h) {
+    if (header_count_ < kInlineHeaders) {
+      inline_[header_count_] = h;
+    } else {
+      if (overflow_.empty()) overflow_.assign(inline_.begin(), inline_.end());
+      overflow_.push_back(h);
+    }
+    ++header_count_;
+    auto id = static_cast<std::size_t>(h.id);
+    std::uint16_t seen = counts_[id]++;
+    if (seen == 0 && header_count_ <= 0xFFFF) first_[id] = static_cast<std::uint16_t>(header_count_);
+    if (seen == 1 && repeated_single_ == HeaderId::kUnknown && header_kind(h.id) == HeaderKind::kSingle)
+      repeated_single_ = h.id;
+  }
   HeaderField& last_header() noexcept {
     return (overflow_.empty() ? inline_.data() : overflow_.data())[header_count_ - 1];
   }

@@ -25,52 +25,60 @@ std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept
     out.parsed_uri = Uri{};
     return kMalformed;
   };
-  s.skip_lws();
+  // A pointer walk (scanner.hpp's cursor steps); `s` learns the position at the end.
+  const std::string_view text = s.text();
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* p = cursor::skip_lws(begin + s.pos(), end);
   // name-addr when a '<' comes after an optional display name; addr-spec otherwise.
   bool name_addr = false;
   // display-name = *(token LWS) / quoted-string (§25.1); an unquoted "Bell, Alexander" fails
   // below, as its ',' is neither.
-  if (s.peek() == '"') {
-    out.display_name = s.quoted_string();
+  if (p != end && *p == '"') {
+    std::size_t pos = static_cast<std::size_t>(p - begin);
+    out.display_name = lws::parse_quoted_string(text, pos);
     if (out.display_name.empty()) return malformed();
+    p = begin + pos;
     name_addr = true;
-  } else if (s.peek() == '<') {
+  } else if (p != end && *p == '<') {
     name_addr = true;
   } else {
     // A run of tokens followed by '<' is a display name; "sip:..." without '<' is an addr-spec,
     // read again from the start.
-    Scanner probe = s;
-    const std::size_t start = probe.pos();
-    std::size_t end = start;
-    while (!probe.token().empty()) {
-      end = probe.pos();
-      probe.skip_lws();
+    const char* q = p;
+    const char* name_end = p;
+    for (const char* t = cursor::skip_token(q, end); t != q; t = cursor::skip_token(q, end)) {
+      name_end = t;
+      q = cursor::skip_lws(t, end);
     }
-    if (probe.peek() == '<') {
-      out.display_name = probe.text().substr(start, end - start);
-      s = probe;
+    if (q != end && *q == '<') {
+      out.display_name = std::string_view(p, static_cast<std::size_t>(name_end - p));
+      p = q;
       name_addr = true;
     }
   }
 
   if (name_addr) {
-    s.skip_lws();
-    if (!s.accept('<')) return malformed();
+    p = cursor::skip_lws(p, end);
+    if (p == end || *p != '<') return malformed();
+    ++p;
     // RFC 3261 §25.1 LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside the brackets
     // (parse_uri refuses it).
-    const std::string_view rest = s.rest();
-    const char* close = find_byte(rest.data(), rest.data() + rest.size(), '>');
+    const char* close = find_byte(p, end, '>');
     if (close == nullptr) return malformed();
-    out.uri = rest.substr(0, static_cast<std::size_t>(close - rest.data()));
-    s.set_pos(s.pos() + out.uri.size() + 1);
+    out.uri = std::string_view(p, static_cast<std::size_t>(close - p));
+    p = close + 1;
     out.angle_brackets = true;
   } else {
     if (form == AddrForm::kNameAddrOnly) return malformed();
     // §20.10: an addr-spec URI cannot hold ',', '?' or ';' (those need angle brackets), so it
     // ends at the first ';', ',' or whitespace.
-    out.uri = s.span_while([](char c) { return c != ';' && c != ',' && !Scanner::is_lws_char(c); });
-    if (out.uri.find('?') != std::string_view::npos) return malformed();
+    const char* uri_end = cursor::skip_while(p, end, [](char c) { return c != ';' && c != ',' && !cursor::is_lws_char(c); });
+    out.uri = std::string_view(p, static_cast<std::size_t>(uri_end - p));
+    p = uri_end;
+    if (find_byte(out.uri.data(), uri_end, '?') != nullptr) return malformed();
   }
+  s.set_pos(static_cast<std::size_t>(p - begin));
   if (out.uri.empty()) return malformed();
   return parse_uri(out.uri, out.parsed_uri);
 }

@@ -59,23 +59,37 @@ template <class OnParam>
 [[nodiscard]] bool scan_params(Scanner& s, Params& out, OnParam&& on_param) noexcept {
   out = Params{};
   if (!s.accept_separator(';')) return true;
-  const std::size_t start = s.pos();
-  std::size_t end = start;
+  // The loop keeps its position in locals and hands it back to `s` when it stops.
+  const std::string_view text = s.text();
+  const char* const end = text.data() + text.size();
+  const char* const start = text.data() + s.pos();
+  const char* p = start;
+  const char* last = start;  // after the last parameter
+  auto stop_at = [&s, &text](const char* at) { s.set_pos(static_cast<std::size_t>(at - text.data())); };
   while (true) {
-    s.skip_lws();
-    Param p;
-    p.name = s.token();
-    if (p.name.empty()) return false;
-    p.has_value = s.accept_separator('=');
-    if (p.has_value) {
-      p.value = s.gen_value();
-      if (p.value.empty()) return false;
+    p = cursor::skip_lws(p, end);
+    Param param;
+    const char* name_end = cursor::skip_token(p, end);
+    if (name_end == p) return stop_at(p), false;
+    param.name = std::string_view(p, static_cast<std::size_t>(name_end - p));
+    p = name_end;
+    // EQUAL = SWS "=" SWS
+    if (const char* eq = cursor::skip_lws(p, end); eq != end && *eq == '=') {
+      param.has_value = true;
+      p = cursor::skip_lws(eq + 1, end);
+      const char* value_end = cursor::skip_gen_value(text, p, end);
+      if (value_end == p) return stop_at(p), false;
+      param.value = std::string_view(p, static_cast<std::size_t>(value_end - p));
+      p = value_end;
     }
-    if (!on_param(p)) return false;
-    end = s.pos();
-    if (!s.accept_separator(';')) break;
+    if (!on_param(param)) return stop_at(p), false;
+    last = p;
+    const char* semi = cursor::skip_lws(p, end);
+    if (semi == end || *semi != ';') break;
+    p = semi + 1;
   }
-  out = Params(s.text().substr(start, end - start));
+  stop_at(last);
+  out = Params(std::string_view(start, static_cast<std::size_t>(last - start)));
   return true;
 }
 

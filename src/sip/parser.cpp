@@ -22,6 +22,13 @@ class MessageParser {
   // The line's text end: before a "\r\n" or "\n", and before trailing whitespace.
   [[nodiscard]] std::size_t trimmed_end(std::size_t from, std::size_t lf) const noexcept;
   ParseResult parse_headers(std::size_t& pos, std::size_t start);
+  // The field name of the line at `name` whose first ':' is `colon`, in the common case of a
+  // well-formed name; false when the line needs read_field_name to judge it.
+  static bool known_shape_name(const char* name, const char* colon, HeaderField& field) noexcept;
+  // The field name of any line and the offset after its colon, byte by byte, naming the error
+  // when the name or the colon is bad.
+  ParseResult read_field_name(std::size_t pos, std::size_t lf, HeaderField& field,
+                              std::size_t& after_colon) const;
   ParseResult parse_start_line(std::string_view line, std::size_t at);
   ParseResult parse_request_line(std::string_view line, std::size_t at);
   ParseResult parse_status_line(std::string_view line, std::size_t at);
@@ -47,6 +54,11 @@ std::size_t find_space(std::string_view line, std::size_t from) {
 
 // Parses "SIP/x.y" (case-insensitive literal, §7.1); false if malformed.
 bool parse_version(std::string_view v, int& major, int& minor) {
+  if (v == "SIP/2.0") {  // nearly always, and one compare
+    major = 2;
+    minor = 0;
+    return true;
+  }
   if (v.size() < 7 || !charset::iequals(v.substr(0, 4), "SIP/")) return false;
   std::size_t i = 4;
   auto number = [&](int& n) {
@@ -58,6 +70,15 @@ bool parse_version(std::string_view v, int& major, int& minor) {
   if (!number(major) || i >= v.size() || v[i++] != '.' || !number(minor)) return false;
   return i == v.size();
 }
+
+// The first byte at or after `from` that is not a space, or line.size().
+std::size_t skip_spaces(std::string_view line, std::size_t from) {
+  while (from < line.size() && line[from] == ' ') ++from;
+  return from;
+}
+
+// SP or HTAB, by table: one load and test.
+bool is_blank(char c) { return charset::has(c, charset::kWs); }
 
 std::string_view trim_right(std::string_view s) {
   while (!s.empty() && charset::is_ws(s.back())) s.remove_suffix(1);
@@ -119,60 +140,97 @@ ParseResult MessageParser::run() {
 // Reads header lines from `pos` up to and including the empty line that closes them; on
 // success `pos` is where the body starts.
 ParseResult MessageParser::parse_headers(std::size_t& pos, std::size_t start) {
-  const char* base = bytes_.data();
+  // Locals, not members, in the loop: the compiler keeps them in registers.
+  const char* const base = bytes_.data();
   const std::size_t size = bytes_.size();
+  const std::size_t max_header_bytes = limits_.max_header_bytes;
+  const std::size_t max_headers = limits_.max_headers;
   bool have_field = false;
+  std::size_t at = pos;  // the start of the current line
   while (true) {
-    if (pos - start > limits_.max_header_bytes) return ParseResult::fail(513, "Message Too Large", pos);
-    if (pos >= size) {
+    if (at - start > max_header_bytes) return ParseResult::fail(513, "Message Too Large", at);
+    if (at >= size) {
       // The bytes ended inside the header section. A datagram's end ends the message (§18.3);
       // a stream must wait for the empty line.
       if (stream_) return too_large_or_more(start);
       pos = size;
       return ParseResult::complete(0);
     }
-    const char c = base[pos];
-    if (c == '\n' || (c == '\r' && (pos + 1 == size || base[pos + 1] == '\n'))) {
-      if (c == '\r' && pos + 1 == size && stream_) return too_large_or_more(start);
-      pos = std::min(pos + (c == '\n' ? 1 : 2), size);  // the empty line
-      return ParseResult::complete(0);
-    }
-    const std::size_t lf = line_end(pos);
-    if (lf == size && stream_) return too_large_or_more(start);
-    if (charset::is_ws(c)) {
-      // RFC 3261 §7.3.1: a line starting with whitespace continues the previous field.
-      if (!have_field) return ParseResult::fail(400, "Malformed Header Line", pos);
-      std::size_t first = pos;
-      while (first < lf && charset::is_ws(base[first])) ++first;
-      const std::size_t end = trimmed_end(first, lf);
-      if (end > first) {
-        HeaderField& h = out_.last_header();
-        const char* begin = h.value.empty() ? base + first : h.value.data();
-        h.value = std::string_view(begin, static_cast<std::size_t>(base + end - begin));
+    const char c = base[at];
+    if (static_cast<unsigned char>(c) <= ' ') {  // one test keeps the field lines off these paths
+      if (c == '\n' || (c == '\r' && (at + 1 == size || base[at + 1] == '\n'))) {
+        if (c == '\r' && at + 1 == size && stream_) return too_large_or_more(start);
+        pos = std::min(at + (c == '\n' ? 1 : 2), size);  // the empty line
+        return ParseResult::complete(0);
       }
-      pos = lf + 1;
-      continue;
+      if (charset::is_ws(c)) {
+        // RFC 3261 §7.3.1: a line starting with whitespace continues the previous field.
+        const std::size_t lf = line_end(at);
+        if (lf == size && stream_) return too_large_or_more(start);
+        if (!have_field) return ParseResult::fail(400, "Malformed Header Line", at);
+        std::size_t first = at;
+        while (first < lf && charset::is_ws(base[first])) ++first;
+        const std::size_t end = trimmed_end(first, lf);
+        if (end > first) {
+          HeaderField& h = out_.last_header();
+          const char* begin = h.value.empty() ? base + first : h.value.data();
+          h.value = std::string_view(begin, static_cast<std::size_t>(base + end - begin));
+        }
+        at = lf + 1;
+        continue;
+      }
     }
-    // field-name: token, optional whitespace, ':' (§7.3.1, HCOLON).
-    std::size_t i = pos;
-    if (lf < size) {
-      while (charset::is_token(base[i])) ++i;  // the '\n' at lf stops it
+    const LineMarks marks = find_colon_and_lf(base + at, base + size);
+    const std::size_t lf = marks.lf == nullptr ? size : static_cast<std::size_t>(marks.lf - base);
+    if (lf == size && stream_) return too_large_or_more(start);
+    HeaderField field;
+    const char* value = nullptr;  // after the colon
+    if (marks.colon != nullptr && known_shape_name(base + at, marks.colon, field)) {
+      value = marks.colon + 1;
     } else {
-      while (i < lf && charset::is_token(base[i])) ++i;
+      std::size_t after_colon = 0;
+      if (ParseResult r = read_field_name(at, lf, field, after_colon); !r.ok()) return r;
+      value = base + after_colon;
     }
-    if (i == pos) return ParseResult::fail(400, "Malformed Header Name", pos);
-    const std::string_view name(base + pos, i - pos);
-    while (i < lf && charset::is_ws(base[i])) ++i;
-    if (i == lf || base[i] != ':') return ParseResult::fail(400, "Malformed Header Line", i);
-    ++i;
-    while (i < lf && charset::is_ws(base[i])) ++i;
-    const std::size_t end = trimmed_end(i, lf);
-    if (out_.header_count_ >= limits_.max_headers)
-      return ParseResult::fail(513, "Too Many Header Fields", pos);
-    out_.add_header({name, std::string_view(base + i, end - i), lookup_header(name)});
+    // The value without the whitespace around it and the line's CR.
+    const char* const line_end = base + lf;
+    while (value < line_end && is_blank(*value)) ++value;
+    const char* value_end = line_end;
+    if (value_end > value && value_end[-1] == '\r') --value_end;
+    while (value_end > value && is_blank(value_end[-1])) --value_end;
+    field.value = std::string_view(value, static_cast<std::size_t>(value_end - value));
+    if (out_.header_count_ >= max_headers) return ParseResult::fail(513, "Too Many Header Fields", at);
+    out_.add_header(field);
     have_field = true;
-    pos = lf + 1;
+    at = lf + 1;
   }
+}
+
+bool MessageParser::known_shape_name(const char* name, const char* colon, HeaderField& field) noexcept {
+  // field-name [WSP] ':' (HCOLON). A name that interns to a known header is made of its letters
+  // and '-' only, so it needs no per-byte token check.
+  const char* name_end = colon;
+  while (name_end > name && is_blank(name_end[-1])) --name_end;
+  const auto len = static_cast<std::size_t>(name_end - name);
+  field.name = std::string_view(name, len);
+  field.id = lookup_header(field.name);
+  return field.id != HeaderId::kUnknown || charset::all_token(field.name);
+}
+
+ParseResult MessageParser::read_field_name(std::size_t pos, std::size_t lf, HeaderField& field,
+                                           std::size_t& after_colon) const {
+  // field-name: token, optional whitespace, ':' (§7.3.1, HCOLON), byte by byte to name the
+  // error and where it is.
+  const char* base = bytes_.data();
+  std::size_t i = pos;
+  while (i < lf && charset::is_token(base[i])) ++i;
+  if (i == pos) return ParseResult::fail(400, "Malformed Header Name", pos);
+  field.name = std::string_view(base + pos, i - pos);
+  while (i < lf && charset::is_ws(base[i])) ++i;
+  if (i == lf || base[i] != ':') return ParseResult::fail(400, "Malformed Header Line", i);
+  field.id = lookup_header(field.name);
+  after_colon = i + 1;
+  return ParseResult::complete(0);
 }
 
 ParseResult MessageParser::read_content_length() {
@@ -228,16 +286,19 @@ ParseResult MessageParser::parse_request_line(std::string_view line, std::size_t
   std::size_t sp1 = find_space(line, 0);
   if (sp1 == std::string_view::npos || sp1 == 0 || !charset::all_token(line.substr(0, sp1)))
     return ParseResult::fail(400, "Malformed Request Line", at);
-  std::size_t uri_start = line.find_first_not_of(' ', sp1);
-  std::size_t sp2 = uri_start == std::string_view::npos ? uri_start : find_space(line, uri_start);
-  if (sp2 == std::string_view::npos) return ParseResult::fail(400, "Malformed Request Line", at);
+  const std::size_t uri_start = skip_spaces(line, sp1);
+  // The URI ends at the first space; a control character before it is a bad URI, but only
+  // once a space shows that the line has its parts.
+  const char* uri_end = find_space_or_control(line.data() + uri_start, line.data() + line.size());
+  if (uri_end == nullptr) return ParseResult::fail(400, "Malformed Request Line", at);
+  if (*uri_end != ' ') {
+    if (find_space(line, uri_start) == std::string_view::npos) return ParseResult::fail(400, "Malformed Request Line", at);
+    return ParseResult::fail(400, "Malformed Request-URI", at + uri_start);
+  }
+  const auto sp2 = static_cast<std::size_t>(uri_end - line.data());
   std::string_view uri = line.substr(uri_start, sp2 - uri_start);
-  for (char c : uri)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      return ParseResult::fail(400, "Malformed Request-URI", at + uri_start);
-  std::size_t version_start = line.find_first_not_of(' ', sp2);
-  if (version_start == std::string_view::npos)
-    return ParseResult::fail(400, "Malformed Request Line", at + sp2);
+  std::size_t version_start = skip_spaces(line, sp2);
+  if (version_start == line.size()) return ParseResult::fail(400, "Malformed Request Line", at + sp2);
   std::string_view version = trim_right(line.substr(version_start));
   if (!parse_version(version, out_.version_major_, out_.version_minor_))
     return ParseResult::fail(400, "Malformed SIP Version", at + version_start);

@@ -60,49 +60,65 @@ bool all_escaped(std::string_view s, Pred allowed) noexcept {
 // ---------------------------------------------------------------------------------------------
 // sip / sips (RFC 3261 §25.1 SIP-URI).
 
-// userinfo = user [ ":" password ] "@", without the '@'.
-std::string_view parse_userinfo(std::string_view info, Uri& out) noexcept {
-  const std::size_t colon = info.find(':');
-  const std::string_view user = info.substr(0, colon);
-  // §19.1.1: "If the @ sign is present ... the user field MUST NOT be empty."
-  if (user.empty() || !all_escaped(user, charset::is_user_char)) return kBadUser;
-  out.user = user;
-  out.has_user = true;
-  if (colon == npos) return {};
-  const std::string_view password = info.substr(colon + 1);
-  if (!all_escaped(password, charset::is_password_char)) return kBadPassword;
-  out.password = password;
-  out.has_password = true;
-  return {};
-}
-
-// port = 1*DIGIT, held to 16 bits. `rest` starts after the ':'.
-std::string_view take_port(std::string_view& rest, Uri& out) noexcept {
-  std::size_t digits = 0;
-  while (digits < rest.size() && is_digit(rest[digits])) ++digits;
-  if (!sip::parse_port(rest.substr(0, digits), out.port)) return kBadPort;
-  if (digits < rest.size() && rest[digits] != ';' && rest[digits] != '?') return kBadPort;
-  out.has_port = true;
-  rest.remove_prefix(digits);
-  return {};
-}
-
-// Advances `i` over characters satisfying `allowed` and valid "%" HEX HEX escapes; false on a
-// malformed escape (RFC 3261 §25.1 "escaped").
+// Advances `p` (up to `end`) over characters satisfying `allowed` and valid "%" HEX HEX escapes;
+// false on a malformed escape (RFC 3261 §25.1 "escaped"), which needs both hex digits before
+// `end`.
 template <class Pred>
-bool skip_escaped(std::string_view s, std::size_t& i, Pred allowed) noexcept {
-  while (i < s.size()) {
-    const char c = s[i];
-    if (c == '%') {
-      if (i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) return false;
-      i += 3;
-    } else if (allowed(c)) {
-      ++i;
+bool skip_escaped(const char*& p, const char* end, Pred allowed) noexcept {
+  while (p < end) {
+    if (allowed(*p)) {
+      ++p;
+    } else if (*p == '%') {
+      if (end - p <= 2 || !is_hex(p[1]) || !is_hex(p[2])) return false;
+      p += 3;
     } else {
       break;
     }
   }
   return true;
+}
+
+// userinfo = user [ ":" password ] "@": `info` is the text before the '@'. One pass: ':' is no
+// user character, so the user ends at the first one.
+std::string_view parse_userinfo(std::string_view info, Uri& out) noexcept {
+  const char* const begin = info.data();
+  const char* const end = begin + info.size();
+  const char* p = begin;
+  // §19.1.1: "If the @ sign is present ... the user field MUST NOT be empty."
+  if (!skip_escaped(p, end, charset::is_user_char) || p == begin || (p != end && *p != ':')) return kBadUser;
+  out.user = std::string_view(begin, static_cast<std::size_t>(p - begin));
+  out.has_user = true;
+  if (p == end) return {};
+  const char* const password = ++p;
+  if (!skip_escaped(p, end, charset::is_password_char) || p != end) return kBadPassword;
+  out.password = std::string_view(password, static_cast<std::size_t>(end - password));
+  out.has_password = true;
+  return {};
+}
+
+// port = 1*DIGIT, held to 16 bits (leading zeros allowed). `rest` starts after the ':'.
+std::string_view take_port(std::string_view& rest, Uri& out) noexcept {
+  std::size_t digits = 0;
+  unsigned value = 0;
+  while (digits < rest.size() && is_digit(rest[digits])) {
+    value = value * 10 + static_cast<unsigned>(rest[digits++] - '0');
+    if (value > 65535) return kBadPort;
+  }
+  if (digits == 0) return kBadPort;
+  if (digits < rest.size() && rest[digits] != ';' && rest[digits] != '?') return kBadPort;
+  out.port = static_cast<std::uint16_t>(value);
+  out.has_port = true;
+  rest.remove_prefix(digits);
+  return {};
+}
+
+// The same with an index into `s`.
+template <class Pred>
+bool skip_escaped(std::string_view s, std::size_t& i, Pred allowed) noexcept {
+  const char* p = s.data() + i;
+  const bool ok = skip_escaped(p, s.data() + s.size(), allowed);
+  i = static_cast<std::size_t>(p - s.data());
+  return ok;
 }
 
 // Consumes host [ ":" port ] from the front of `rest`. The host rules are scan_host's:

@@ -43,17 +43,17 @@ constexpr std::array<std::string_view, 9> kDefaultAccepted = {
 
 bool is_sip_2_0(const Message& msg) { return charset::iequals(msg.version(), "SIP/2.0"); }
 
-// callid = word [ "@" word ] (§25.1)
+// callid = word [ "@" word ] (§25.1), in one pass: '@' is no word character, so the first
+// word ends at the '@' if there is one.
 bool valid_call_id(std::string_view v) {
-  std::size_t at = v.find('@');
-  auto word = [](std::string_view w) {
-    if (w.empty()) return false;
-    for (char c : w)
-      if (!charset::is_word(c)) return false;
-    return true;
-  };
-  if (at == std::string_view::npos) return word(v);
-  return word(v.substr(0, at)) && word(v.substr(at + 1));
+  const char* const end = v.data() + v.size();
+  const char* p = cursor::skip_word(v.data(), end);
+  if (p == v.data()) return false;
+  if (p == end) return true;
+  if (*p != '@') return false;
+  const char* const second = p + 1;
+  p = cursor::skip_word(second, end);
+  return p != second && p == end;
 }
 
 // rec-route / route = name-addr *( SEMI generic-param ) (§20.30, §20.34; RFC 3327 Path).
@@ -69,6 +69,9 @@ struct Facts {
   CSeq cseq;
   MediaType content_type;  // empty type when there is no Content-Type
   int max_forwards = -1;   // -1 when absent
+  NameAddr to;             // the To header, parsed
+  bool contact_star = false;  // a Contact is "*" (then the only one)
+  std::int64_t expires = -1;  // the Expires header; -1 when absent
 };
 
 // Checks the header fields both requests and responses need (§8.1.1, §20): presence, no
@@ -81,10 +84,9 @@ Verdict check_common(const Message& msg, Facts& facts) {
   if (!for_each_scanned<Via>(msg, HeaderId::kVia, scan_via, [](const Via&) {}))
     return malformed(HeaderId::kVia);
 
-  for (HeaderId id : {HeaderId::kFrom, HeaderId::kTo}) {
-    NameAddr a;
-    if (!parse_name_addr(msg.find(id)->value, a).empty()) return malformed(id);
-  }
+  // From is only checked; To is kept for the registrar (§10.3 step 5).
+  if (!parse_name_addr(msg.find(HeaderId::kFrom)->value, facts.to).empty()) return malformed(HeaderId::kFrom);
+  if (!parse_name_addr(msg.find(HeaderId::kTo)->value, facts.to).empty()) return malformed(HeaderId::kTo);
   if (!valid_call_id(msg.find(HeaderId::kCallId)->value)) return malformed(HeaderId::kCallId);
   if (!parse_cseq(msg.find(HeaderId::kCSeq)->value, facts.cseq).empty()) return malformed(HeaderId::kCSeq);
 
@@ -92,8 +94,10 @@ Verdict check_common(const Message& msg, Facts& facts) {
     return malformed(HeaderId::kMaxForwards);
   for (HeaderId id : {HeaderId::kExpires, HeaderId::kMinExpires}) {
     std::uint32_t secs = 0;
-    if (const HeaderField* h = msg.find(id); h != nullptr && !parse_delta_seconds(h->value, secs))
-      return malformed(id);
+    if (const HeaderField* h = msg.find(id); h != nullptr) {
+      if (!parse_delta_seconds(h->value, secs)) return malformed(id);
+      if (id == HeaderId::kExpires) facts.expires = secs;
+    }
   }
   if (const HeaderField* h = msg.find(HeaderId::kContentType); h != nullptr && !parse_media_type(h->value, facts.content_type).empty())
     return malformed(HeaderId::kContentType);
@@ -104,6 +108,7 @@ Verdict check_common(const Message& msg, Facts& facts) {
     ++contacts;
   });
   if (!contacts_ok || (star && contacts > 1)) return malformed(HeaderId::kContact);
+  facts.contact_star = star;
   // option-tag and Method lists (§20.5, §20.29, §20.32, §20.37, §20.40): tokens, no empty
   // elements, so that a malformed Require cannot hide the tag it demands. Supported and Allow
   // may be empty altogether (§25.1: "Supported = ... HCOLON [option-tag *(COMMA option-tag)]",
@@ -181,22 +186,11 @@ Verdict check_uas(const Message& msg, const Facts& facts, const ValidationPolicy
 
 Verdict check_registrar(const Message& msg, const Facts& facts, const ValidationPolicy& policy) {
   if (Verdict v = check_uas(msg, facts, policy); !v.ok() || msg.method() != Method::kRegister) return v;
-  // §10.3 step 5 and RFC 4475 §3.3.4: the address-of-record must be a SIP or SIPS URI.
-  NameAddr to;
-  (void)parse_name_addr(msg.find(HeaderId::kTo)->value, to);
-  if (!to.parsed_uri.is_sip_or_sips()) return {400, "Invalid Address-of-Record", {}};
+  // §10.3 step 5 and RFC 4475 §3.3.4: the address-of-record must be a SIP or SIPS URI. The
+  // syntax checks parsed To and the Contacts already.
+  if (!facts.to.parsed_uri.is_sip_or_sips()) return {400, "Invalid Address-of-Record", {}};
   // §10.3 step 6: "*" only alone and with Expires: 0.
-  bool star = false;
-  (void)for_each_element(msg, HeaderId::kContact, [&](std::string_view e) {
-    star = trim_lws(e) == "*";
-    return !star;
-  });
-  if (star) {
-    std::uint32_t expires = 1;
-    const HeaderField* h = msg.find(HeaderId::kExpires);
-    if (h == nullptr || !parse_delta_seconds(h->value, expires) || expires != 0)
-      return {400, "Wildcard Contact Needs Expires 0", {}};
-  }
+  if (facts.contact_star && facts.expires != 0) return {400, "Wildcard Contact Needs Expires 0", {}};
   return {};
 }
 

@@ -1,6 +1,7 @@
 #include "sip/via.hpp"
 
 #include "sip/charset.hpp"
+#include "sip/find_byte.hpp"
 
 namespace trapezoid::sip {
 namespace {
@@ -24,7 +25,13 @@ bool parse_small_int(std::string_view s, int max, std::size_t max_digits, int& o
 // only the top Via's received is ever used, and that one this element writes itself, so any
 // host form is tolerated.
 bool valid_received(std::string_view v) {
-  return is_ipv6_address(v) || classify_host(v) != HostKind::kNone;
+  return classify_host(v) != HostKind::kNone || is_ipv6_address(v);  // IPv4 first: the usual case
+}
+
+// A token, for a value scan_params accepted: a gen-value is a quoted-string or token and host
+// characters, and the host characters beyond the token ones are ':' '[' ']' (§25.1).
+bool is_token_value(std::string_view v) {
+  return !v.empty() && v[0] != '"' && !contains_any_of(v.data(), v.data() + v.size(), ':', '[', ']');
 }
 
 // Reads the parameters §18 and RFC 3581 give meaning to; others are kept in Via::params.
@@ -33,7 +40,7 @@ bool read_param(const Param& p, Via& out) {
     case 6:
       if (charset::iequals(p.name, "branch")) {
         out.branch = p.value;
-        return p.has_value && charset::all_token(p.value);
+        return p.has_value && is_token_value(p.value);
       }
       break;
     case 8:
