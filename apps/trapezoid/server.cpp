@@ -37,23 +37,27 @@ registrar::UnixSeconds unix_now() {
 
 std::string_view mode_name(ServeMode m) { return m == ServeMode::kRedirect ? "redirect" : "proxy"; }
 
-// Binds (without SO_REUSEPORT) and closes a socket of `type` on address:port; 0 or errno.
-int try_bind(const transport::IpAddress& ip, std::uint16_t port, int type) {
-  sockaddr_storage ss{};
-  socklen_t len = 0;
+// `ip`:`port` as a socket address; its length.
+socklen_t to_sockaddr(const transport::IpAddress& ip, std::uint16_t port, sockaddr_storage& ss) {
+  ss = {};
   if (ip.is_v6()) {
     auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
     a->sin6_family = AF_INET6;
     std::copy(ip.bytes().begin(), ip.bytes().end(), a->sin6_addr.s6_addr);
     a->sin6_port = htons(port);
-    len = sizeof(sockaddr_in6);
-  } else {
-    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-    a->sin_family = AF_INET;
-    std::copy_n(ip.bytes().begin(), 4, reinterpret_cast<std::uint8_t*>(&a->sin_addr.s_addr));
-    a->sin_port = htons(port);
-    len = sizeof(sockaddr_in);
+    return sizeof(sockaddr_in6);
   }
+  auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+  a->sin_family = AF_INET;
+  std::copy_n(ip.bytes().begin(), 4, reinterpret_cast<std::uint8_t*>(&a->sin_addr.s_addr));
+  a->sin_port = htons(port);
+  return sizeof(sockaddr_in);
+}
+
+// Binds (without SO_REUSEPORT) and closes a socket of `type` on address:port; 0 or errno.
+int try_bind(const transport::IpAddress& ip, std::uint16_t port, int type) {
+  sockaddr_storage ss;
+  const socklen_t len = to_sockaddr(ip, port, ss);
   const int fd = ::socket(ss.ss_family, type, 0);
   if (fd < 0) return errno;
   const int one = 1;
@@ -94,36 +98,20 @@ std::uint16_t probe_free_port(const std::string& address) {
   const std::optional<transport::IpAddress> ip = transport::IpAddress::parse(address);
   if (!ip) return 0;
   for (int attempt = 0; attempt < 20; ++attempt) {
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (ip->is_v6()) {
-      auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
-      a->sin6_family = AF_INET6;
-      std::copy(ip->bytes().begin(), ip->bytes().end(), a->sin6_addr.s6_addr);
-      len = sizeof(sockaddr_in6);
-    } else {
-      auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-      a->sin_family = AF_INET;
-      std::copy_n(ip->bytes().begin(), 4, reinterpret_cast<std::uint8_t*>(&a->sin_addr.s_addr));
-      len = sizeof(sockaddr_in);
-    }
+    // An ephemeral UDP port from the kernel, then the same port tried for TCP.
+    sockaddr_storage ss;
+    const socklen_t len = to_sockaddr(*ip, 0, ss);
     const int udp = ::socket(ss.ss_family, SOCK_DGRAM, 0);
-    const int tcp = ::socket(ss.ss_family, SOCK_STREAM, 0);
     std::uint16_t port = 0;
-    if (udp >= 0 && tcp >= 0 && ::bind(udp, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
+    if (udp >= 0 && ::bind(udp, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
       sockaddr_storage bound{};
       socklen_t blen = sizeof(bound);
-      if (::getsockname(udp, reinterpret_cast<sockaddr*>(&bound), &blen) == 0) {
+      if (::getsockname(udp, reinterpret_cast<sockaddr*>(&bound), &blen) == 0)
         port = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                               : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-        if (ss.ss_family == AF_INET6) reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port = htons(port);
-        else reinterpret_cast<sockaddr_in*>(&ss)->sin_port = htons(port);
-        if (::bind(tcp, reinterpret_cast<sockaddr*>(&ss), len) != 0) port = 0;
-      }
     }
     if (udp >= 0) ::close(udp);
-    if (tcp >= 0) ::close(tcp);
-    if (port) return port;
+    if (port && try_bind(*ip, port, SOCK_STREAM) == 0) return port;
   }
   return 0;
 }

@@ -8,6 +8,8 @@
 //   bob.send(proxy.udp(), answer(*inv, 180, "b1"));
 #pragma once
 
+#include "loopback_worker_config.hpp"
+
 #include <chrono>
 #include <map>
 #include <optional>
@@ -92,15 +94,7 @@ class ProxyServer final : public proxy::LocalRequestHandler, public transport::L
   void log(transport::LogLevel, std::string_view) override {}
 
  private:
-  static transport::WorkerConfig worker_config() {
-    transport::WorkerConfig c;
-    c.addresses = {"127.0.0.1"};
-    c.port = 0;
-    c.first_message_timeout = std::chrono::seconds(5);
-    c.idle_timeout = std::chrono::seconds(5);
-    c.connect_timeout = std::chrono::seconds(2);
-    return c;
-  }
+  static transport::WorkerConfig worker_config() { return loopback_worker_config(); }
 
   MapLocator locator_;
   proxy::SipWorkerEnvironment env_;

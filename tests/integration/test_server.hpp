@@ -6,6 +6,8 @@
 // TCP on one ephemeral port.
 #pragma once
 
+#include "loopback_worker_config.hpp"
+
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -96,15 +98,7 @@ class TestServer final : public transaction::TransactionUser, public transport::
   void log(transport::LogLevel, std::string_view) override {}
 
  private:
-  static transport::WorkerConfig config() {
-    transport::WorkerConfig c;
-    c.addresses = {"127.0.0.1"};
-    c.port = 0;
-    c.first_message_timeout = std::chrono::seconds(5);
-    c.idle_timeout = std::chrono::seconds(5);
-    c.connect_timeout = std::chrono::seconds(2);
-    return c;
-  }
+  static transport::WorkerConfig config() { return loopback_worker_config(); }
   static std::string tag(transaction::TransactionId tx) { return "srv" + std::to_string(tx); }
 
   void answer(transaction::TransactionId tx, const sip::Message& req, int status) {
