@@ -85,7 +85,9 @@ RouteSet preprocess_routes(const sip::Message& request, const ProxyIdentity& me)
     // §16.4: a maddr naming us is dropped with the port and transport it came with.
     if (const std::optional<std::string_view> maddr = ruri.param("maddr")) {
       sip::Uri at;
-      const std::string probe = "sip:" + std::string(*maddr) + (ruri.has_port ? ":" + std::to_string(ruri.port) : "");
+      std::string probe = "sip:";
+      probe.append(*maddr);
+      if (ruri.has_port) probe.append(":").append(std::to_string(ruri.port));
       if (sip::parse_uri(probe, at).empty() && me.names_us(at))
         r.request_uri = without_uri_params(r.request_uri, {"maddr", "transport"}, true);
     }

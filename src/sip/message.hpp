@@ -19,6 +19,7 @@
 
 #include "sip/header_id.hpp"
 #include "sip/method.hpp"
+#include "sip/via.hpp"
 
 namespace trapezoid::sip {
 
@@ -30,7 +31,8 @@ struct HeaderField {
 
 class Message {
  public:
-  static constexpr std::size_t kInlineHeaders = 32;
+  // 24 covers what UAs and proxies send (10-20 fields); a longer header section moves to the heap.
+  static constexpr std::size_t kInlineHeaders = 24;
 
   Message() = default;
   Message(const Message&) = delete;
@@ -70,6 +72,13 @@ class Message {
   }
   // The first single-value header (§7.3.1) that appears more than once, or kUnknown.
   [[nodiscard]] HeaderId repeated_single_header() const noexcept { return repeated_single_; }
+
+  // The first element of the first Via field, parsed; nullptr when there is none or it is
+  // malformed. Parsed on first use and kept, since the transport, the transaction layer and a
+  // proxy all read the top Via of the same message. Its views point into the message bytes.
+  [[nodiscard]] const Via* top_via() const noexcept;
+  // The text of that element (LWS trimmed), "" when there is no Via field.
+  [[nodiscard]] std::string_view top_via_text() const noexcept;
   // Calls f(const HeaderField&) for every field with this id, in message order.
   template <class F>
   void for_each(HeaderId id, F&& f) const {
@@ -90,6 +99,12 @@ class Message {
 
   // Copies the borrowed bytes into a buffer the Message owns, so it may outlive them.
   void own();
+  // The same, with `erase` bytes at offset `at` of raw() replaced by `insert` on the way: for
+  // an edit that keeps the message's structure (a transport adding Via parameters, §18.2.1),
+  // so the views are moved rather than the message parsed again. Views that end inside or at
+  // the edited span grow with it; the cached top Via is parsed again on next use. The caller
+  // guarantees at + erase <= raw().size() and that the edit is syntactically neutral.
+  void own_with_edit(std::size_t at, std::size_t erase, std::string_view insert);
   [[nodiscard]] bool owns_bytes() const noexcept { return owned_ != nullptr; }
 
   // Resets to an empty message, keeping allocated capacity.
@@ -138,6 +153,10 @@ class Message {
   std::array<std::uint16_t, kHeaderIdCount> counts_{};
 
   std::unique_ptr<char[]> owned_;
+
+  enum class ViaCache : std::uint8_t { kUnknown, kParsed, kMalformed };
+  mutable ViaCache top_via_state_ = ViaCache::kUnknown;
+  mutable Via top_via_{};
 };
 
 }  // namespace trapezoid::sip

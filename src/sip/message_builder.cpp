@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "sip/charset.hpp"
+#include "sip/find_byte.hpp"
 #include "sip/media_type.hpp"
 #include "sip/serializer.hpp"
 
@@ -16,7 +17,7 @@ constexpr std::string_view kVersion = "SIP/2.0";
 // CR and LF end a header line: a value holding one could inject header fields or end the
 // header section. (A fold is legal on the wire but never needed: §7.3.1 makes it one SP.)
 bool single_line(std::string_view s) noexcept {
-  return s.find_first_of("\r\n") == std::string_view::npos;
+  return find_either(s.data(), s.data() + s.size(), '\r', '\n') == nullptr;
 }
 
 // Reason-Phrase = *(reserved / unreserved / escaped / UTF8-NONASCII / UTF8-CONT / SP / HTAB)

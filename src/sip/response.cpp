@@ -3,6 +3,7 @@
 #include <string>
 
 #include "sip/charset.hpp"
+#include "sip/find_byte.hpp"
 #include "sip/name_addr.hpp"
 
 namespace trapezoid::sip {
@@ -13,7 +14,7 @@ namespace {
 // when whitespace follows it, so dropping CR and LF is enough. `scratch` holds the result when
 // there was something to remove.
 std::string_view unfold(std::string_view value, std::string& scratch) {
-  if (value.find_first_of("\r\n") == std::string_view::npos) return value;
+  if (find_either(value.data(), value.data() + value.size(), '\r', '\n') == nullptr) return value;
   scratch.clear();
   for (char c : value)
     if (c != '\r' && c != '\n') scratch.push_back(c);

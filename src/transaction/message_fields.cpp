@@ -16,21 +16,13 @@ std::string_view tag_of(const sip::Message& msg, sip::HeaderId id) noexcept {
 
 }  // namespace
 
-std::string_view top_via_text(const sip::Message& msg) noexcept {
-  std::string_view first;
-  const sip::HeaderField* h = msg.find(sip::HeaderId::kVia);
-  if (h == nullptr) return {};
-  // Only the first field is split: the top Via is the first element of the first field.
-  (void)sip::for_each_list_element(h->value, [&](std::string_view e) {
-    first = e;
-    return false;
-  });
-  return first;
-}
+std::string_view top_via_text(const sip::Message& msg) noexcept { return msg.top_via_text(); }
 
 bool top_via(const sip::Message& msg, sip::Via& out) noexcept {
-  const std::string_view text = top_via_text(msg);
-  return !text.empty() && sip::parse_via(text, out).empty();
+  const sip::Via* via = msg.top_via();
+  if (via == nullptr) return false;
+  out = *via;
+  return true;
 }
 
 bool cseq_of(const sip::Message& msg, sip::CSeq& out) noexcept {

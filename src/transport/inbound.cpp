@@ -32,10 +32,8 @@ bool can_answer(const sip::Message& m) {
 }  // namespace
 
 bool InboundProcessor::is_ours(const sip::Message& response) const {
-  const sip::HeaderField* field = response.find(sip::HeaderId::kVia);
-  sip::Scanner s(field != nullptr ? field->value : std::string_view{});
-  sip::Via top;
-  return field != nullptr && sip::scan_via(s, top).empty() && is_our_sent_by(top, sent_by_);
+  const sip::Via* top = response.top_via();
+  return top != nullptr && is_our_sent_by(*top, sent_by_);
 }
 
 Inbound InboundProcessor::on_datagram(std::string_view bytes, const Source& source) {
@@ -59,7 +57,7 @@ Inbound InboundProcessor::on_parsed(sip::Message& msg, const Source& source, boo
   }
   // RFC 3261 §18.2.1: stamp before anything looks at the Via.
   Inbound out;
-  switch (stamp_top_via(msg, source.remote, scratch_)) {
+  switch (plan_top_via_stamp(msg, source.remote, stamp_)) {
     case StampOutcome::kMalformedVia: {
       sip::Verdict v = sip::validate_syntax(msg);
       return reply(msg, v.ok() ? 400 : v.status, v.ok() ? "Malformed Via" : v.reason, source, stream);
@@ -68,9 +66,11 @@ Inbound InboundProcessor::on_parsed(sip::Message& msg, const Source& source, boo
       out.message = std::move(msg);
       break;
     case StampOutcome::kStamped:
-      // The edited bytes hold one whole message: a datagram parse frames it either way. The
-      // header section grew by the stamp, which must not push it over the limit.
-      if (!sip::parse_datagram(scratch_, out.message, stamped_limits_).ok()) return drop("Via Stamp Failed");
+      // Only the top Via's parameters change, into well-formed ones: the views are moved, not
+      // parsed again. The header section grows by the stamp, within the room allowed for it.
+      if (stamp_.insert.size() > stamp_.erase + kStampRoom) return drop("Via Stamp Failed");
+      msg.own_with_edit(stamp_.at, stamp_.erase, stamp_.insert);
+      out.message = std::move(msg);
       break;
   }
   if (sip::Verdict v = sip::validate_syntax(out.message); !v.ok())
@@ -116,10 +116,9 @@ Inbound InboundProcessor::reply(const sip::Message& request, int status, std::st
   r.reply_to = Target{source.remote, source.connection};
   if (stream) return r;
   // The top Via as stamping makes it (a request that failed to parse was not stamped).
-  const sip::HeaderField* field = request.find(sip::HeaderId::kVia);
-  sip::Scanner s(field != nullptr ? field->value : std::string_view{});
-  sip::Via top;
-  if (field == nullptr || !sip::scan_via(s, top).empty()) return r;
+  const sip::Via* parsed = request.top_via();
+  if (parsed == nullptr) return r;
+  sip::Via top = *parsed;
   const ViaStamp stamp = needed_stamp(top, source.remote);
   const std::string received = source.remote.address.to_string();
   if (stamp.add_received) top.received = received;

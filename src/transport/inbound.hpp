@@ -24,6 +24,7 @@
 #include "sip/random_id.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/sent_by.hpp"
+#include "transport/via_stamp.hpp"
 
 namespace trapezoid::transport {
 
@@ -42,9 +43,7 @@ class InboundProcessor {
  public:
   // `random` draws To-tags for error responses; it must outlive the processor.
   InboundProcessor(const sip::ParserLimits& limits, sip::RandomSource& random)
-      : limits_(limits), stamped_limits_(limits), random_(random) {
-    stamped_limits_.max_header_bytes += kStampRoom;
-  }
+      : limits_(limits), random_(random) {}
 
   // RFC 3261 §18.1.2: responses whose top Via sent-by is none of these are dropped. Empty (the
   // default) accepts every response.
@@ -71,10 +70,9 @@ class InboundProcessor {
   static constexpr std::size_t kStampRoom = 128;
 
   sip::ParserLimits limits_;
-  sip::ParserLimits stamped_limits_;
   sip::RandomSource& random_;
   std::vector<SentBy> sent_by_;
-  std::string scratch_;  // the stamped bytes, reused
+  ViaEdit stamp_;  // the top Via stamp of the request at hand, reused
 };
 
 }  // namespace trapezoid::transport

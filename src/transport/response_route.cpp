@@ -50,12 +50,8 @@ bool route_response(const sip::Via& top, ConnectionId request_connection, Respon
 }
 
 bool route_response(const sip::Message& response, ConnectionId request_connection, ResponseRoute& out) {
-  const sip::HeaderField* field = response.find(sip::HeaderId::kVia);
-  if (field == nullptr) return false;
-  sip::Scanner s(field->value);
-  sip::Via top;
-  if (!sip::scan_via(s, top).empty()) return false;
-  return route_response(top, request_connection, out);
+  const sip::Via* top = response.top_via();
+  return top != nullptr && route_response(*top, request_connection, out);
 }
 
 }  // namespace trapezoid::transport

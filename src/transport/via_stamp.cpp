@@ -44,35 +44,41 @@ std::string stamped_params(const sip::Via& top, const Endpoint& source, ViaStamp
   return out;
 }
 
-StampOutcome stamp_top_via(const sip::Message& msg, const Endpoint& source, std::string& out) {
-  const sip::HeaderField* field = msg.find(sip::HeaderId::kVia);
-  if (field == nullptr) return StampOutcome::kMalformedVia;
-  sip::Scanner s(field->value);
-  sip::Via top;
-  if (!sip::scan_via(s, top).empty()) return StampOutcome::kMalformedVia;
-  if (!s.done() && s.peek() != ',') return StampOutcome::kMalformedVia;
+StampOutcome plan_top_via_stamp(const sip::Message& msg, const Endpoint& source, ViaEdit& edit) {
+  // The first via-parm, parsed whole (the message keeps it for the layers above).
+  const sip::Via* parsed = msg.top_via();
+  if (parsed == nullptr) return StampOutcome::kMalformedVia;
+  const sip::Via& top = *parsed;
 
   const ViaStamp stamp = needed_stamp(top, source);
   if (!stamp.add_received && !stamp.fill_rport) return StampOutcome::kUnchanged;
 
   // The via-parm ends where its parameters end (or its sent-by, without parameters).
-  const std::string_view parm = sip::trim_lws(field->value.substr(0, s.pos()));
+  const std::string_view parm = msg.top_via_text();
   const char* parm_end = parm.data() + parm.size();
   const char* params_begin = top.params.empty() ? parm_end : top.params.raw().data();
 
   const std::string_view raw = msg.raw();
   const char* base = raw.data();
   if (params_begin < base || parm_end > base + raw.size()) return StampOutcome::kMalformedVia;
-  const auto a = static_cast<std::size_t>(params_begin - base);
-  const auto b = static_cast<std::size_t>(parm_end - base);
+  edit.at = static_cast<std::size_t>(params_begin - base);
+  edit.erase = static_cast<std::size_t>(parm_end - params_begin);
+  edit.insert.clear();
+  if (top.params.empty()) edit.insert += ';';
+  edit.insert += stamped_params(top, source, stamp);
+  return StampOutcome::kStamped;
+}
 
-  const std::string params = stamped_params(top, source, stamp);
+StampOutcome stamp_top_via(const sip::Message& msg, const Endpoint& source, std::string& out) {
+  ViaEdit edit;
+  const StampOutcome outcome = plan_top_via_stamp(msg, source, edit);
+  if (outcome != StampOutcome::kStamped) return outcome;
+  const std::string_view raw = msg.raw();
   out.clear();
-  out.reserve(raw.size() + params.size() + 1);
-  out.append(raw.substr(0, a));
-  if (top.params.empty()) out += ';';
-  out.append(params);
-  out.append(raw.substr(b));
+  out.reserve(raw.size() + edit.insert.size());
+  out.append(raw.substr(0, edit.at));
+  out.append(edit.insert);
+  out.append(raw.substr(edit.at + edit.erase));
   return StampOutcome::kStamped;
 }
 

@@ -10,6 +10,7 @@
 // Only the parameters of the top via-parm change; every other byte is kept.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "sip/message.hpp"
@@ -34,6 +35,15 @@ struct ViaStamp {
 // The top via-parm's parameters rewritten for `stamp`: existing received and rport values are
 // replaced, `received` goes before `rport` (as in RFC 3581's example) or last.
 [[nodiscard]] std::string stamped_params(const sip::Via& top, const Endpoint& source, ViaStamp stamp);
+
+// The edit that stamps the top Via: `erase` bytes at offset `at` of msg.raw() (the top
+// via-parm's parameters) become `insert`. For sip::Message::own_with_edit.
+struct ViaEdit {
+  std::size_t at = 0;
+  std::size_t erase = 0;
+  std::string insert;
+};
+[[nodiscard]] StampOutcome plan_top_via_stamp(const sip::Message& msg, const Endpoint& source, ViaEdit& edit);
 
 // Writes into `out` the request's bytes (msg.raw()) with the top Via stamped. `msg` must be a
 // parsed request whose views point into its raw bytes.

@@ -1,0 +1,102 @@
+// Message: the parsed top Via it keeps, and the edit that moves its views.
+#include "sip/message.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sip/parser.hpp"
+
+namespace trapezoid::sip {
+namespace {
+
+std::string request_with_via(std::string_view via) {
+  std::string r = "OPTIONS sip:bob@biloxi.com SIP/2.0\r\nVia: ";
+  r += via;
+  r +=
+      "\r\nVia: SIP/2.0/UDP second.example;branch=z9hG4bK2\r\n"
+      "Max-Forwards: 70\r\nFrom: <sip:a@atlanta.com>;tag=1\r\nTo: <sip:bob@biloxi.com>\r\n"
+      "Call-ID: m1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  return r;
+}
+
+TEST(MessageTopVia, FirstElementOfTheFirstField) {
+  const std::string bytes = request_with_via("SIP/2.0/UDP a.example:5070;branch=z9hG4bK1 , SIP/2.0/TCP b.example");
+  Message m;
+  ASSERT_TRUE(parse_datagram(bytes, m).ok());
+  EXPECT_EQ(m.top_via_text(), "SIP/2.0/UDP a.example:5070;branch=z9hG4bK1");
+  const Via* v = m.top_via();
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->host, "a.example");
+  EXPECT_EQ(v->port, 5070);
+  EXPECT_EQ(v->branch, "z9hG4bK1");
+  EXPECT_EQ(m.top_via(), v);  // parsed once, then kept
+}
+
+TEST(MessageTopVia, CommaInsideAQuotedParamDoesNotSplit) {
+  const std::string bytes = request_with_via("SIP/2.0/UDP a.example;branch=z9hG4bK1;x=\"p,q\", SIP/2.0/UDP b.example");
+  Message m;
+  ASSERT_TRUE(parse_datagram(bytes, m).ok());
+  EXPECT_EQ(m.top_via_text(), "SIP/2.0/UDP a.example;branch=z9hG4bK1;x=\"p,q\"");
+  ASSERT_NE(m.top_via(), nullptr);
+  EXPECT_EQ(m.top_via()->branch, "z9hG4bK1");
+}
+
+TEST(MessageTopVia, MalformedOrMissingIsNull) {
+  Message m;
+  ASSERT_TRUE(parse_datagram(request_with_via("SIP/2.0/UDP"), m).ok());
+  EXPECT_EQ(m.top_via(), nullptr);
+  EXPECT_EQ(m.top_via(), nullptr);  // the verdict is kept too
+
+  const std::string no_via =
+      "OPTIONS sip:bob@biloxi.com SIP/2.0\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  Message n;
+  ASSERT_TRUE(parse_datagram(no_via, n).ok());
+  EXPECT_EQ(n.top_via_text(), "");
+  EXPECT_EQ(n.top_via(), nullptr);
+}
+
+TEST(MessageTopVia, FollowsTheBytesThroughOwnAndMove) {
+  std::string bytes = request_with_via("SIP/2.0/UDP a.example;branch=z9hG4bK1");
+  Message m;
+  ASSERT_TRUE(parse_datagram(bytes, m).ok());
+  ASSERT_NE(m.top_via(), nullptr);
+  m.own();
+  Message moved(std::move(m));
+  bytes.assign(bytes.size(), 'x');  // the borrowed buffer is gone
+  const Via* v = moved.top_via();
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->host, "a.example");
+  EXPECT_EQ(v->branch, "z9hG4bK1");
+  EXPECT_GE(v->branch.data(), moved.raw().data());
+  EXPECT_LT(v->branch.data(), moved.raw().data() + moved.raw().size());
+}
+
+TEST(MessageTopVia, ANewParseForgetsTheOldOne) {
+  Message m;
+  const std::string first = request_with_via("SIP/2.0/UDP a.example;branch=z9hG4bK1");
+  ASSERT_TRUE(parse_datagram(first, m).ok());
+  ASSERT_NE(m.top_via(), nullptr);
+  const std::string second = request_with_via("SIP/2.0/UDP c.example;branch=z9hG4bK9");
+  ASSERT_TRUE(parse_datagram(second, m).ok());
+  ASSERT_NE(m.top_via(), nullptr);
+  EXPECT_EQ(m.top_via()->host, "c.example");
+}
+
+TEST(MessageEdit, ViasAfterTheEditMoveAndTheEditedOneGrows) {
+  const std::string bytes = request_with_via("SIP/2.0/UDP a.example;branch=z9hG4bK1");
+  Message m;
+  ASSERT_TRUE(parse_datagram(bytes, m).ok());
+  const std::size_t at = bytes.find(";branch");
+  m.own_with_edit(at, 0, ";received=192.0.2.1");
+  EXPECT_TRUE(m.owns_bytes());
+  EXPECT_EQ(m.top_via_text(), "SIP/2.0/UDP a.example;received=192.0.2.1;branch=z9hG4bK1");
+  ASSERT_NE(m.top_via(), nullptr);
+  EXPECT_EQ(m.top_via()->received, "192.0.2.1");
+  EXPECT_EQ(m.find(HeaderId::kCallId)->value, "m1");
+  EXPECT_EQ(m.request_uri(), "sip:bob@biloxi.com");
+  EXPECT_EQ(m.raw().size(), bytes.size() + std::string_view(";received=192.0.2.1").size());
+}
+
+}  // namespace
+}  // namespace trapezoid::sip
