@@ -388,10 +388,12 @@ int Server::run() {
           registrar = std::make_shared<registrar::Registrar>(fresh_reg, locations);
           for (unsigned i = 0; i < pool.size(); ++i) pool[i]->reload(registrar, proxy_config(fresh, i));
           // [auth] applies at once too; a failure to open the subscribers keeps the old one.
+          std::string auth_text = ", [auth] unchanged";
           if (std::shared_ptr<const ServerAuth> fresh_auth = server_auth(fresh, db_path, auth_parts, locations, auth_error);
               auth_error.empty()) {
             auth = std::move(fresh_auth);
             for (auto& w : pool) w->set_auth(auth);
+            auth_text = auth ? auth_summary(fresh) : ", no authentication";
           } else {
             log.log(LogLevel::kError, "reload: [auth] keeps its running settings: " + auth_error);
             auth_error.clear();
@@ -410,7 +412,7 @@ int Server::run() {
           log.notice("reloaded: log_level " + fresh.log_level + ", " + std::string(mode_name(fresh.mode)) +
                      " mode, " + (fresh.domains.empty() ? std::string("every domain")
                                                         : std::to_string(fresh.domains.size()) + " domain(s)") +
-                     (auth ? auth_summary(fresh) : std::string(", no authentication")) +
+                     auth_text +
                      (restart.empty() ? "" : "; needs a restart to change:" + restart));
           // Remember what was applied (the rest stays as running, for the next comparison).
           cfg.log_level = fresh.log_level;

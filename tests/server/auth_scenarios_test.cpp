@@ -83,5 +83,29 @@ TEST_F(AuthServerTest, WithoutTheAuthSectionNothingIsChallenged) {
   EXPECT_EQ(register_contact("alice", free_udp_port()), 0) << log();
 }
 
+// SIGHUP applies [auth]: turned on, a REGISTER must answer a challenge; turned off again, the
+// plain REGISTER is accepted.
+TEST_F(AuthServerTest, SighupTurnsAuthenticationOnAndOff) {
+  const std::string cfg = dir_.path() + "/reload.toml";
+  std::ofstream(cfg) << "[auth]\nenabled = false\nrealm = \"trapezoid.test\"\nalgorithms = [\"MD5\"]\n";
+  ASSERT_EQ(run_command("printf 'wonderland\\n' | " + std::string(TRAPEZOID_BINARY) + " user add alice --config " + cfg +
+                        " --data-dir " + data_dir() + " > /dev/null"),
+            0);
+  start({"--config", cfg});
+  EXPECT_EQ(register_contact("alice", free_udp_port()), 0) << log();
+  auto reload = [&](const std::string& text, const std::string& expect) {
+    std::ofstream(cfg) << text;
+    const std::size_t before = log().size();
+    server_->signal(SIGHUP);
+    for (int i = 0; i < 100 && log().find(expect, before) == std::string::npos; ++i) ::usleep(20 * 1000);
+    EXPECT_NE(log().find(expect, before), std::string::npos) << log();
+  };
+  reload("[auth]\nenabled = true\nrealm = \"trapezoid.test\"\nalgorithms = [\"MD5\"]\n",
+         "digest authentication in realm \"trapezoid.test\"");
+  EXPECT_EQ(register_as("register_digest.xml", "alice", free_udp_port(), "alice", "wonderland"), 0) << log();
+  reload("[auth]\nenabled = false\n", "no authentication");
+  EXPECT_EQ(register_contact("alice", free_udp_port()), 0) << log();
+}
+
 }  // namespace
 }  // namespace trapezoid::server_test
