@@ -65,7 +65,6 @@ TEST_F(VerifierTest, NoCredentialsGetsChallengesSha256ThenMd5) {
 }
 
 TEST_F(VerifierTest, ProxyKindChallengesWith407AndReadsProxyAuthorization) {
-  const AuthDecision d = raw("");
   const AuthDecision p = raw("", AuthHeaderKind::kProxy);
   EXPECT_EQ(p.status, 407);
   EXPECT_EQ(p.reason, "Proxy Authentication Required");
@@ -74,7 +73,6 @@ TEST_F(VerifierTest, ProxyKindChallengesWith407AndReadsProxyAuthorization) {
   // Authorization is not for a proxy, nor Proxy-Authorization for a registrar.
   EXPECT_EQ(answer({}, "Authorization", AuthHeaderKind::kProxy).status, 407);
   EXPECT_EQ(answer({}, "Proxy-Authorization", AuthHeaderKind::kServer).status, 401);
-  (void)d;
 }
 
 TEST_F(VerifierTest, RightPasswordAuthenticatesWithEveryAlgorithm) {
