@@ -3,6 +3,7 @@
 #include <chrono>
 #include <vector>
 
+#include "server_auth.hpp"
 #include "sip/response.hpp"
 #include "transaction/message_fields.hpp"
 #include "transaction/transport_peer.hpp"

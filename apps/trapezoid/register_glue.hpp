@@ -15,9 +15,10 @@
 #include "registrar/registrar.hpp"
 #include "sip/random_id.hpp"
 #include "serve_logger.hpp"
-#include "server_auth.hpp"
 
 namespace trapezoid::apps {
+
+class ServerAuth;  // server_auth.hpp
 
 class RegisterGlue final : public proxy::LocalRequestHandler {
  public:

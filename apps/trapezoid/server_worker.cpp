@@ -2,6 +2,7 @@
 
 #include "proxy/proxy_core.hpp"
 #include "proxy/sip_worker_environment.hpp"
+#include "server_auth.hpp"
 #include "transaction/sip_worker.hpp"
 
 namespace trapezoid::apps {

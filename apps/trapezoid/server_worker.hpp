@@ -22,12 +22,13 @@
 #include "registrar/registrar.hpp"
 #include "register_glue.hpp"
 #include "serve_logger.hpp"
-#include "server_auth.hpp"
 #include "transaction/timer_config.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/worker.hpp"
 
 namespace trapezoid::apps {
+
+class ServerAuth;  // server_auth.hpp
 
 class ServerWorker {
  public:
