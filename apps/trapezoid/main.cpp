@@ -5,6 +5,7 @@
 
 #include "lint_command.hpp"
 #include "serve_command.hpp"
+#include "user_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Trapezoid: a SIP (RFC 3261) stack, server and user agent"};
@@ -45,6 +46,30 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--log-level", serve.log_level, "debug, info (default), warning or error")
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
 
+  trapezoid::apps::UserFlags user;
+  CLI::App* user_cmd = app.add_subcommand(
+      "user", "Manage the subscribers of digest authentication ([auth] in the serve configuration),\n"
+              "kept in DATA_DIR/registrations.db as hashes, never as passwords.\n"
+              "Exit 0 done, 1 failed (unknown user, unusable database), 2 usage.");
+  user_cmd->require_subcommand(1);
+  auto common = [&user](CLI::App* cmd) {
+    cmd->add_option("--data-dir", user.data_dir, "The server's data directory (default ./trapezoid-data)");
+    cmd->add_option("--config", user.config_path, "The serve configuration: its realm and data_dir apply");
+  };
+  CLI::App* user_add = user_cmd->add_subcommand(
+      "add", "Add a user or change its password (read from stdin, one line, unless --password)");
+  user_add->add_option("username", user.username, "User name (the user part of its address)")->required();
+  user_add->add_option("--realm", user.realm,
+                       "Realm (default: [auth] realm, else the first domain, else the first listen address)");
+  user_add->add_option("--password", user.password, "Password (visible to other local users; prefer stdin)");
+  common(user_add);
+  CLI::App* user_remove = user_cmd->add_subcommand("remove", "Remove a user");
+  user_remove->add_option("username", user.username, "User name")->required();
+  user_remove->add_option("--realm", user.realm, "Realm (default as for add)");
+  common(user_remove);
+  CLI::App* user_list = user_cmd->add_subcommand("list", "List the users: USER<TAB>REALM per line");
+  common(user_list);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,5 +78,9 @@ int main(int argc, char** argv) {
   }
   if (lint_cmd->parsed()) return trapezoid::apps::run_lint(lint);
   if (serve_cmd->parsed()) return trapezoid::apps::run_serve(serve);
+  if (user_cmd->parsed()) {
+    user.action = user_add->parsed() ? "add" : user_remove->parsed() ? "remove" : "list";
+    return trapezoid::apps::run_user(user);
+  }
   return 0;
 }

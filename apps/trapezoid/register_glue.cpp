@@ -1,7 +1,9 @@
 #include "register_glue.hpp"
 
 #include <chrono>
+#include <vector>
 
+#include "server_auth.hpp"
 #include "sip/response.hpp"
 #include "transaction/message_fields.hpp"
 #include "transaction/transport_peer.hpp"
@@ -44,10 +46,31 @@ std::string RegisterGlue::binding_source(const sip::Message& request, const tran
   return out;
 }
 
+bool RegisterGlue::refuse_unauthenticated(transaction::TransactionId tx, const sip::Message& request,
+                                          const std::string& tag) {
+  if (!auth_) return false;
+  const std::optional<auth::AuthDecision> refused = auth_->check_register(request, env_->unix_now());
+  if (!refused) return false;
+  // §10.3 step 3: 401 with a WWW-Authenticate per offered algorithm (§22.1); 400 for
+  // credentials that cannot be checked; step 4: 403 for someone else's AoR.
+  std::vector<sip::HeaderLine> lines;
+  for (const std::string& c : refused->challenges) lines.emplace_back(refused->challenge_header, c);
+  sip::BuildResult r = sip::make_response(request, refused->status, refused->reason, tag, {.headers = lines});
+  if (r.ok()) env_->respond(tx, r.bytes);
+  if (logger_.enabled(transport::LogLevel::kInfo)) {
+    std::string line = worker_name_ + " REGISTER " + std::string(request.request_uri()) + " -> " +
+                       std::to_string(refused->status) + " " + std::string(refused->reason);
+    if (!refused->username.empty()) line += " (authenticated as " + refused->username + ")";
+    logger_.log(transport::LogLevel::kInfo, line);
+  }
+  return true;
+}
+
 void RegisterGlue::on_register(transaction::TransactionId tx, const sip::Message& request,
                                const transaction::Peer& source) {
   if (!env_) return;
   const std::string tag = sip::make_tag(random_);
+  if (refuse_unauthenticated(tx, request, tag)) return;
   // The proxy core has run the §16.3 checks; Registrar::handle checks what §10.3 relies on
   // itself (To, Contact, Require, expires) and answers the rest, so no second full validation.
   const std::string from = binding_source(request, source);

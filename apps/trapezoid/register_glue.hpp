@@ -18,12 +18,16 @@
 
 namespace trapezoid::apps {
 
+class ServerAuth;  // server_auth.hpp
+
 class RegisterGlue final : public proxy::LocalRequestHandler {
  public:
   RegisterGlue(std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger, std::string worker_name);
   // A configuration reload: REGISTERs from now on use `fresh` (the worker's thread).
   void set_registrar(std::shared_ptr<const registrar::Registrar> fresh) noexcept { registrar_ = std::move(fresh); }
   void attach(proxy::ProxyEnvironment& env) noexcept { env_ = &env; }
+  // Digest authentication in front of the registrar (§10.3 steps 3-4); null: none.
+  void set_auth(std::shared_ptr<const ServerAuth> auth) noexcept { auth_ = std::move(auth); }
 
   void on_register(transaction::TransactionId tx, const sip::Message& request,
                    const transaction::Peer& source) override;
@@ -36,7 +40,11 @@ class RegisterGlue final : public proxy::LocalRequestHandler {
   [[nodiscard]] static std::string binding_source(const sip::Message& request, const transaction::Peer& source);
 
  private:
+  // Answers the request itself when it is not authenticated; true when it did.
+  bool refuse_unauthenticated(transaction::TransactionId tx, const sip::Message& request, const std::string& tag);
+
   std::shared_ptr<const registrar::Registrar> registrar_;
+  std::shared_ptr<const ServerAuth> auth_;
   ServeLogger& logger_;
   std::string worker_name_;
   proxy::ProxyEnvironment* env_ = nullptr;

@@ -44,6 +44,7 @@ class Reader {
       else if (k == "timers") err = timers(*t);
       else if (k == "store") err = store(*t);
       else if (k == "limits") err = limits(*t);
+      else if (k == "auth") err = auth(*t);
       else err = error(node, "unknown table [" + k + "]");
       if (err) return err;
     }
@@ -227,6 +228,54 @@ class Reader {
     return std::nullopt;
   }
 
+  std::optional<ConfigError> auth(const toml::table& t) {
+    for (auto&& [key, n] : t) {
+      const std::string k(key.str());
+      std::optional<ConfigError> err;
+      if (k == "enabled") {
+        err = boolean(n, k, cfg_.auth_enabled);
+      } else if (k == "realm") {
+        if (!(err = string(n, k, cfg_.auth_realm)) && !valid_realm(cfg_.auth_realm))
+          err = error(n, "realm must be text without quotes, backslashes or control characters");
+      } else if (k == "nonce_lifetime_s") {
+        err = duration(n, k, 1, 86'400, cfg_.auth_nonce_lifetime);
+      } else if (k == "register") {
+        err = boolean(n, k, cfg_.auth_register);
+      } else if (k == "proxy") {
+        err = boolean(n, k, cfg_.auth_proxy);
+      } else if (k == "allow_third_party_register") {
+        err = boolean(n, k, cfg_.auth_allow_third_party_register);
+      } else if (k == "algorithms") {
+        const toml::array* a = n.as_array();
+        if (!a || a->empty()) return error(n, "algorithms must be a non-empty array of strings");
+        cfg_.auth_algorithms.clear();
+        for (const toml::node& e : *a) {
+          std::string s;
+          if ((err = string(e, "each algorithm", s))) return err;
+          static constexpr std::string_view known[] = {"SHA-256", "MD5", "SHA-256-sess", "MD5-sess"};
+          if (std::find(std::begin(known), std::end(known), s) == std::end(known))
+            return error(e, "algorithm \"" + s + "\" is not one of SHA-256, MD5, SHA-256-sess, MD5-sess");
+          cfg_.auth_algorithms.push_back(std::move(s));
+        }
+      } else if (k == "nonce_secret") {
+        if (!(err = string(n, k, cfg_.auth_nonce_secret)) && !cfg_.auth_nonce_secret.empty() &&
+            cfg_.auth_nonce_secret.size() < 16)
+          err = error(n, "nonce_secret must hold at least 16 characters (or be empty: random)");
+      } else {
+        err = unknown(n, "auth", k);
+      }
+      if (err) return err;
+    }
+    return std::nullopt;
+  }
+
+  // A realm goes into a quoted-string of every challenge; "" means the default.
+  static bool valid_realm(const std::string& realm) {
+    for (unsigned char c : realm)
+      if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') return false;
+    return true;
+  }
+
   std::string_view name_;
   ServeConfig& cfg_;
 };
@@ -337,6 +386,13 @@ std::optional<ConfigError> check_config(ServeConfig& cfg) {
     return bad("[registrar] default_expires must lie between min_expires and max_expires");
   if (cfg.t2 < cfg.t1) return bad("[timers] t2_ms must not be smaller than t1_ms");
   return std::nullopt;
+}
+
+std::string effective_realm(const ServeConfig& cfg) {
+  if (!cfg.auth_realm.empty()) return cfg.auth_realm;
+  if (!cfg.domains.empty()) return cfg.domains.front();
+  if (!cfg.listen.empty()) return cfg.listen.front().address;
+  return "127.0.0.1";
 }
 
 }  // namespace trapezoid::apps

@@ -68,7 +68,21 @@ struct ServeConfig {
   // [limits]
   std::size_t max_message_bytes = 64 * 1024;
   std::size_t max_connections = 1024;
+
+  // [auth] digest authentication (RFC 3261 §22); off unless enabled.
+  bool auth_enabled = false;
+  std::string auth_realm;                        // empty: the first domain, else the first listen address
+  std::chrono::seconds auth_nonce_lifetime{300};  // older nonces are answered with stale=true
+  bool auth_register = true;                      // §10.3 step 3: REGISTER needs credentials (401)
+  bool auth_proxy = true;                         // §22.3: requests from our domains need them (407)
+  bool auth_allow_third_party_register = false;   // §10.3 step 4: else only one's own AoR (403)
+  std::vector<std::string> auth_algorithms = {"SHA-256", "MD5"};  // offered in this order
+  std::string auth_nonce_secret;  // shared by the nodes that accept each other's nonces; "": random
 };
+
+// The realm challenges name: [auth] realm, else the first domain, else the first listen
+// address (call after check_config, which fills the listen set).
+[[nodiscard]] std::string effective_realm(const ServeConfig& cfg);
 
 // An error with where it was found: "trapezoid.toml:12: workers must be 1..1024".
 struct ConfigError {

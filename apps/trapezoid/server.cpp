@@ -17,8 +17,12 @@
 #include <thread>
 #include <vector>
 
+#include "auth/digest.hpp"
+#include "auth/nonce.hpp"
+#include "auth/sqlite_credentials.hpp"
 #include "registrar/location_service.hpp"
 #include "registrar/registrar.hpp"
+#include "server_auth.hpp"
 #include "server_worker.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/write_behind.hpp"
@@ -197,6 +201,57 @@ registrar::RegistrarConfig registrar_config(const ServeConfig& cfg) {
   return r;
 }
 
+// What authentication needs that outlives a reload: the subscribers' connection and the
+// nonce secret (nonces issued before a reload stay valid after it).
+struct AuthParts {
+  std::vector<std::byte> random_secret;  // used when [auth] nonce_secret is not set
+  std::shared_ptr<auth::SqliteCredentials> subscribers;
+};
+
+// The ServerAuth for `cfg` (null when [auth] is off), or why it cannot be built.
+std::shared_ptr<const ServerAuth> server_auth(const ServeConfig& cfg, const std::string& db_path, AuthParts& parts,
+                                              const registrar::Locator& locator, std::string& error) {
+  if (!cfg.auth_enabled) return nullptr;
+  if (!parts.subscribers) {
+    auto subscribers = std::make_shared<auth::SqliteCredentials>();
+    if (std::string why = subscribers->open(db_path); !why.empty()) {
+      error = why;
+      return nullptr;
+    }
+    parts.subscribers = std::move(subscribers);
+  }
+  std::vector<std::byte> secret;
+  if (!cfg.auth_nonce_secret.empty()) {
+    for (char c : cfg.auth_nonce_secret) secret.push_back(static_cast<std::byte>(c));
+  } else {
+    if (parts.random_secret.empty()) parts.random_secret = auth::random_secret();
+    if (parts.random_secret.empty()) {
+      error = "no random bytes for the nonce secret";
+      return nullptr;
+    }
+    secret = parts.random_secret;
+  }
+  ServerAuthSettings settings;
+  settings.verifier.realm = effective_realm(cfg);
+  settings.verifier.algorithms.clear();
+  for (const std::string& name : cfg.auth_algorithms)
+    if (std::optional<auth::DigestAlgorithm> a = auth::parse_algorithm(name)) settings.verifier.algorithms.push_back(*a);
+  settings.check_register = cfg.auth_register;
+  settings.check_proxied = cfg.auth_proxy;
+  settings.allow_third_party_register = cfg.auth_allow_third_party_register;
+  auto nonces = std::make_shared<const auth::NonceCodec>(secret, cfg.auth_nonce_lifetime);
+  return std::make_shared<const ServerAuth>(std::move(settings), std::move(nonces), parts.subscribers, locator);
+}
+
+std::string auth_summary(const ServeConfig& cfg) {
+  if (!cfg.auth_enabled) return "";
+  std::string out = ", digest authentication in realm \"" + effective_realm(cfg) + "\" (";
+  out += cfg.auth_register ? "REGISTER" : "";
+  if (cfg.auth_proxy) out += cfg.auth_register ? ", proxied requests" : "proxied requests";
+  if (!cfg.auth_register && !cfg.auth_proxy) out += "nothing checked";
+  return out + ")";
+}
+
 }  // namespace
 
 struct Server::State {
@@ -273,10 +328,16 @@ int Server::run() {
   // Shared by the workers; a reload makes a new one and hands it to each worker.
   std::shared_ptr<const registrar::Registrar> registrar = std::make_shared<registrar::Registrar>(reg_cfg, locations);
 
+  // [auth]: off unless enabled; subscribers live in the same file as the registrations.
+  AuthParts auth_parts;
+  std::string auth_error;
+  std::shared_ptr<const ServerAuth> auth = server_auth(cfg, db_path, auth_parts, locations, auth_error);
+  if (!auth_error.empty()) return fail(auth_error);
+
   std::vector<std::unique_ptr<ServerWorker>> pool;
   for (unsigned i = 0; i < workers; ++i) {
     pool.push_back(std::make_unique<ServerWorker>(i, transport, timer_config(cfg), proxy_config(cfg, i), locations,
-                                                  registrar, log));
+                                                  registrar, log, auth));
     if (std::error_code start_ec = pool.back()->start()) {
       return fail("cannot listen (worker " + std::to_string(i) + "): " + start_ec.message());
     }
@@ -299,7 +360,8 @@ int Server::run() {
   log.notice("ready: " + std::to_string(workers) + " worker(s), " + std::string(mode_name(cfg.mode)) +
                                " mode, " + std::to_string(bindings_loaded) + " binding(s) loaded from " + db_path +
                                (cfg.domains.empty() ? ", every domain" : ", " + std::to_string(cfg.domains.size()) +
-                                                                             " domain(s)"));
+                                                                             " domain(s)") +
+                               auth_summary(cfg));
 
   // The main thread: signals, and the expiry of bindings once a second (§10.3: a binding
   // lasts its expires; the store is told through the sink).
@@ -325,6 +387,17 @@ int Server::run() {
           locations.set_domains(fresh.domains);
           registrar = std::make_shared<registrar::Registrar>(fresh_reg, locations);
           for (unsigned i = 0; i < pool.size(); ++i) pool[i]->reload(registrar, proxy_config(fresh, i));
+          // [auth] applies at once too; a failure to open the subscribers keeps the old one.
+          std::string auth_text = ", [auth] unchanged";
+          if (std::shared_ptr<const ServerAuth> fresh_auth = server_auth(fresh, db_path, auth_parts, locations, auth_error);
+              auth_error.empty()) {
+            auth = std::move(fresh_auth);
+            for (auto& w : pool) w->set_auth(auth);
+            auth_text = auth ? auth_summary(fresh) : ", no authentication";
+          } else {
+            log.log(LogLevel::kError, "reload: [auth] keeps its running settings: " + auth_error);
+            auth_error.clear();
+          }
           std::string restart;
           if (fresh.listen != cfg.listen) restart += " listen";
           if (fresh.workers != cfg.workers) restart += " workers";
@@ -339,6 +412,7 @@ int Server::run() {
           log.notice("reloaded: log_level " + fresh.log_level + ", " + std::string(mode_name(fresh.mode)) +
                      " mode, " + (fresh.domains.empty() ? std::string("every domain")
                                                         : std::to_string(fresh.domains.size()) + " domain(s)") +
+                     auth_text +
                      (restart.empty() ? "" : "; needs a restart to change:" + restart));
           // Remember what was applied (the rest stays as running, for the next comparison).
           cfg.log_level = fresh.log_level;

@@ -2,6 +2,7 @@
 
 #include "proxy/proxy_core.hpp"
 #include "proxy/sip_worker_environment.hpp"
+#include "server_auth.hpp"
 #include "transaction/sip_worker.hpp"
 
 namespace trapezoid::apps {
@@ -12,26 +13,32 @@ namespace trapezoid::apps {
 struct ServerWorker::Parts {
   Parts(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
         proxy::ProxyConfig proxy_config, const registrar::LocationService& locations,
-        std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger)
+        std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger,
+        std::shared_ptr<const ServerAuth> auth)
       : glue(std::move(registrar), logger, "w" + std::to_string(index)),
+        authorizer(auth),
         core(std::move(proxy_config), locations, env, glue, logger),
         worker(std::move(transport), core, logger, timers) {
     env.attach(worker);
     glue.attach(env);
+    glue.set_auth(std::move(auth));
+    core.set_authorizer(&authorizer);
   }
 
   proxy::SipWorkerEnvironment env;
   RegisterGlue glue;
+  ProxyAuthorizer authorizer;
   proxy::ProxyCore core;
   transaction::SipWorker worker;
 };
 
 ServerWorker::ServerWorker(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
                            proxy::ProxyConfig proxy, const registrar::LocationService& locations,
-                           std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger)
+                           std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger,
+                           std::shared_ptr<const ServerAuth> auth)
     : index_(index),
       parts_(std::make_unique<Parts>(index, std::move(transport), timers, std::move(proxy), locations,
-                                     std::move(registrar), logger)) {}
+                                     std::move(registrar), logger, std::move(auth))) {}
 
 ServerWorker::~ServerWorker() = default;
 
@@ -59,6 +66,13 @@ void ServerWorker::reload(std::shared_ptr<const registrar::Registrar> registrar,
   post([this, registrar, proxy] {
     parts_->glue.set_registrar(registrar);
     parts_->core.update_settings(proxy);
+  });
+}
+
+void ServerWorker::set_auth(std::shared_ptr<const ServerAuth> auth) {
+  post([this, auth] {
+    parts_->glue.set_auth(auth);
+    parts_->authorizer.set_auth(auth);
   });
 }
 

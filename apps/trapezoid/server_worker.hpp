@@ -28,11 +28,14 @@
 
 namespace trapezoid::apps {
 
+class ServerAuth;  // server_auth.hpp
+
 class ServerWorker {
  public:
   ServerWorker(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
                proxy::ProxyConfig proxy, const registrar::LocationService& locations,
-               std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger);
+               std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger,
+               std::shared_ptr<const ServerAuth> auth = nullptr);
   ~ServerWorker();
   ServerWorker(const ServerWorker&) = delete;
   ServerWorker& operator=(const ServerWorker&) = delete;
@@ -52,6 +55,9 @@ class ServerWorker {
   void drain();
   // A configuration reload (any thread: applied on the worker's).
   void reload(std::shared_ptr<const registrar::Registrar> registrar, const proxy::ProxyConfig& proxy);
+  // Digest authentication from now on (null: off), for REGISTER and proxied requests alike
+  // (any thread: applied on the worker's).
+  void set_auth(std::shared_ptr<const ServerAuth> auth);
 
   // Proxied requests still waiting for a final response, as last counted on the worker's
   // thread (refresh_counts()).

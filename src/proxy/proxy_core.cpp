@@ -179,6 +179,18 @@ void ProxyCore::handle_request(TransactionId tx, const sip::Message& request) {
   }
   // An OPTIONS for this element itself (no user part) is answered here (§11).
   if (request.method() == Method::kOptions && local && !routed && !ruri.has_user) return answer_options(tx, request);
+  // §22.3: a proxy may demand credentials before it routes. Only new requests outside a
+  // dialog are asked about: ACK and CANCEL cannot be resent with credentials (§22.1), and
+  // CANCEL never gets here.
+  if (authorizer_ != nullptr && !in_dialog) {
+    AuthorizationVerdict verdict = authorizer_->authorize(request, env_.unix_now());
+    if (verdict.status != 0) {
+      std::vector<sip::HeaderLine> lines;
+      lines.reserve(verdict.headers.size());
+      for (const auto& [id, value] : verdict.headers) lines.emplace_back(id, value);
+      return respond(tx, request, verdict.status, verdict.reason, lines);
+    }
+  }
 
   if (config_.mode == ProxyMode::kRedirect) {
     if (!local || in_dialog) return respond(tx, request, 404);

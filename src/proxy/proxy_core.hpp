@@ -27,6 +27,7 @@
 #include "proxy/proxy_config.hpp"
 #include "proxy/proxy_environment.hpp"
 #include "proxy/proxy_identity.hpp"
+#include "proxy/request_authorizer.hpp"
 #include "proxy/response_context.hpp"
 #include "proxy/target_resolver.hpp"
 #include "registrar/locator.hpp"
@@ -75,6 +76,9 @@ class ProxyCore final : public transaction::TransactionUser {
     config_.timer_c = fresh.timer_c;
   }
   [[nodiscard]] const ProxyConfig& config() const noexcept { return config_; }
+  // Asked before an out-of-dialog request is routed or redirected (request_authorizer.hpp);
+  // null (the default): every request is. Must outlive the core or be reset first.
+  void set_authorizer(RequestAuthorizer* authorizer) noexcept { authorizer_ = authorizer; }
 
  private:
   class Entry;
@@ -138,6 +142,7 @@ class ProxyCore final : public transaction::TransactionUser {
   const registrar::Locator& locator_;
   ProxyEnvironment& env_;
   LocalRequestHandler& local_;
+  RequestAuthorizer* authorizer_ = nullptr;
   transport::Logger& logger_;
   NumericResolver numeric_;
   const TargetResolver& resolver_;

@@ -20,11 +20,11 @@
 //  2. Require: any option tag but "path" (when supported) -> 420 with Unsupported. RFC 3327
 //     §5.3: a Path from a UA that does not list "path" in Supported -> 420, Unsupported: path
 //     (the RFC's recommended policy, so that a UA notices a proxy that added Path unasked).
-//  3. Authentication (§22) is not done here: the server runs the digest check (src/auth) before
-//     calling handle() and answers 401 itself; only an authenticated request reaches here.
-//  4. Authorization of the authenticated user for the AoR: every authenticated user may
-//     register its To (third-party registration included). When src/auth provides user -> AoR
-//     rights, the check goes here, before step 5, and answers 403.
+//  3. Authentication (§22) is not done here: with [auth] on, the server runs the digest check
+//     (src/auth, apps/trapezoid/server_auth.hpp) before calling handle() and answers 401
+//     itself; only an authenticated request reaches here.
+//  4. Authorization of the authenticated user for the AoR: done there too (403 unless the
+//     authenticated user is the To's user, or third-party registration is allowed).
 //  5. The AoR is the canonical To URI (aor.hpp): not SIP/SIPS -> 400; a host that is not one of
 //     ours -> 404.
 //  6-7. Contacts read and checked (register_request.hpp: 400, 423 with Min-Expires), then

@@ -126,8 +126,44 @@ INSTANTIATE_TEST_SUITE_P(
                       BadFile{"[server]\nlog_level = \"loud\"\n", 2, "log_level"},
                       BadFile{"[proxy]\ntimer_c = 60\n", 2, "181..3600"},
                       BadFile{"[registrar]\nforeign_domain_status = 500\n", 2, "403..404"},
+                      BadFile{"[auth]\nenabled = \"yes\"\n", 2, "enabled must be true or false"},
+                      BadFile{"[auth]\nenabled = true\n\nnonce_lifetime_s = 0\n", 4, "1..86400"},
+                      BadFile{"[auth]\nalgorithms = [\"MD5\", \"SHA-1\"]\n", 2, "\"SHA-1\" is not one of"},
+                      BadFile{"[auth]\nalgorithms = []\n", 2, "non-empty array"},
+                      BadFile{"[auth]\nrealm = \"a\\\"b\"\n", 2, "realm must be"},
+                      BadFile{"[auth]\nnonce_secret = \"short\"\n", 2, "at least 16"},
+                      BadFile{"[auth]\nthird_party = true\n", 2, "unknown key 'third_party' in [auth]"},
                       BadFile{"[server]\nworkers = 2\nworkers = 3\n", 3, ""},  // TOML: redefined key
                       BadFile{"[server\nworkers = 2\n", 1, ""}));              // TOML syntax
+
+TEST(ServeConfig, AuthIsOffByDefaultAndReadsEveryKey) {
+  ServeConfig cfg;
+  EXPECT_FALSE(cfg.auth_enabled);
+  ASSERT_FALSE(check_config(cfg));
+  EXPECT_EQ(effective_realm(cfg), "127.0.0.1");  // no domain: the first listen address
+  cfg.domains = {"atlanta.example.com"};
+  EXPECT_EQ(effective_realm(cfg), "atlanta.example.com");
+  const char* text = R"(
+[auth]
+enabled = true
+realm = "trapezoid.test"
+nonce_lifetime_s = 60
+register = false
+proxy = false
+allow_third_party_register = true
+algorithms = ["MD5", "SHA-256-sess"]
+nonce_secret = "0123456789abcdef0123"
+)";
+  ASSERT_FALSE(load_config_text(text, "auth.toml", cfg));
+  EXPECT_TRUE(cfg.auth_enabled);
+  EXPECT_EQ(effective_realm(cfg), "trapezoid.test");
+  EXPECT_EQ(cfg.auth_nonce_lifetime, std::chrono::seconds(60));
+  EXPECT_FALSE(cfg.auth_register);
+  EXPECT_FALSE(cfg.auth_proxy);
+  EXPECT_TRUE(cfg.auth_allow_third_party_register);
+  EXPECT_EQ(cfg.auth_algorithms, (std::vector<std::string>{"MD5", "SHA-256-sess"}));
+  EXPECT_EQ(cfg.auth_nonce_secret, "0123456789abcdef0123");
+}
 
 TEST(ServeConfig, UnreadableFileIsAnError) {
   ServeConfig cfg;
