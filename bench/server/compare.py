@@ -12,6 +12,11 @@ from /proc before and after (every thread and child process of the server), so t
 CPU microseconds per operation. Memory per registration is the RSS growth over --rss-users
 registrations. Medians over the rounds are printed as a Markdown table, with the ratios; only
 ratios from one run mean anything on a shared machine.
+
+With --max-rate it also searches, for each server and each scenario, the highest rate at which
+a run of --search-seconds completes every operation with none failed: the rate grows by half
+from --search-start until a run fails, falls short of the rate asked (SIPp itself at its limit)
+or reaches the cap, then the gap is bisected --search-steps times.
 """
 
 import argparse
@@ -115,8 +120,9 @@ class Server:
         return rss_bytes(self.proc.pid)
 
 
-def sipp(server, scenario, count, rate, workdir, extra=(), port=0, background=False):
-    """Runs SIPp; returns (successful, failed) calls from its statistics file."""
+def sipp(server, scenario, count, rate, workdir, extra=(), port=0, background=False, with_rate=False):
+    """Runs SIPp; returns (successful, failed) calls from its statistics file, and the rate at
+    which it started them when `with_rate`."""
     stats = os.path.join(workdir, f"sipp-{os.path.basename(scenario)}-{time.time_ns()}.csv")
     argv = ["sipp", f"127.0.0.1:{server.port}", "-sf", os.path.join(SCENARIOS, scenario),
             "-i", "127.0.0.1", "-p", str(port), "-nostdin", "-timeout", "120s",
@@ -130,20 +136,27 @@ def sipp(server, scenario, count, rate, workdir, extra=(), port=0, background=Fa
         return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True, cwd=workdir)
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=workdir)
-    return sipp_counts(stats)
+    return sipp_stats(stats) if with_rate else sipp_counts(stats)
 
 
-def sipp_counts(stats):
+def sipp_stats(stats):
+    """(successful, failed, calls started per second) from SIPp's statistics file."""
     try:
         with open(stats) as f:
             rows = list(csv.reader(f, delimiter=";"))
     except OSError:
-        return 0, 0
+        return 0, 0, 0.0
     if len(rows) < 2:
-        return 0, 0
+        return 0, 0, 0.0
     head, last = rows[0], rows[-1]
     ok = int(last[head.index("SuccessfulCall(C)")])
     failed = int(last[head.index("FailedCall(C)")])
+    rate = float(last[head.index("CallRate(C)")])
+    return ok, failed, rate
+
+
+def sipp_counts(stats):
+    ok, failed, _ = sipp_stats(stats)
     return ok, failed
 
 
@@ -169,6 +182,70 @@ def measure_calls(server, calls, rate, workdir, uas_port):
         os.killpg(uas.pid, signal.SIGKILL)
         uas.wait()
     return {"ok": ok, "failed": failed, "us_per_op": used * 1e6 / max(ok, 1)}
+
+
+def run_at_rate(server, scenario, rate, seconds, workdir, extra=()):
+    """One SIPp run of `seconds` worth of operations at `rate`: (clean, achieved rate), clean when
+    every operation completed and none failed."""
+    count = max(1, int(rate * seconds))
+    ok, failed, started = sipp(server, scenario, count, rate, workdir, extra, with_rate=True)
+    print(f"  {server.name} {scenario} at {rate}/s: {ok} ok, {failed} failed, SIPp rate {started:.0f}/s",
+          file=sys.stderr)
+    # SIPp's rate is over its whole run, the last calls' hold and teardown included: scaled to
+    # the time spent starting calls, allowing one second for that tail.
+    return ok == count and failed == 0, started * (seconds + 1.0) / seconds
+
+
+def highest_clean_rate(run, start, cap, steps):
+    """The highest rate at which run(rate) -> (clean, achieved) stays clean and keeps up (at least
+    90% of the rate asked). Returns (rate, limited_by), limited_by naming what stopped the climb."""
+    good, bad, why = 0, None, "cap"
+    rate = start
+    while rate <= cap:
+        clean, achieved = run(rate)
+        if not clean:
+            bad, why = rate, "failures"
+            break
+        if achieved < 0.9 * rate:
+            bad, why = rate, "rate not reached"
+            break
+        good = rate
+        rate = int(rate * 1.5) + 1
+    if bad is None:
+        return good, why
+    for _ in range(steps):
+        mid = (good + bad) // 2
+        if mid <= good:
+            break
+        clean, achieved = run(mid)
+        if clean and achieved >= 0.9 * mid:
+            good = mid
+        else:
+            bad = mid
+    return good, why
+
+
+def search_register_rate(server, args, workdir):
+    return highest_clean_rate(
+        lambda rate: run_at_rate(server, "register_users.xml", rate, args.search_seconds, workdir),
+        args.search_start, args.register_rate_cap, args.search_steps)
+
+
+def search_call_rate(server, args, workdir):
+    reg_ok, _ = sipp(server, "register_contact.xml", 1, 0, workdir,
+                     ["-set", "user", "bob", "-set", "contact_port", str(args.uas_port), "-set", "q", "1.0"])
+    if reg_ok != 1:
+        raise RuntimeError(f"{server.name}: the UAS could not register")
+    uas = sipp(server, "uas_answer.xml", 0, 0, workdir, port=args.uas_port, background=True)
+    time.sleep(0.5)
+    try:
+        return highest_clean_rate(
+            lambda rate: run_at_rate(server, "uac_call.xml", rate, args.search_seconds, workdir,
+                                     ["-set", "callee", "bob"]),
+            max(10, args.search_start // 5), args.call_rate_cap, args.search_steps)
+    finally:
+        os.killpg(uas.pid, signal.SIGKILL)
+        uas.wait()
 
 
 def measure_rss(server, users, workdir, settle):
@@ -222,6 +299,13 @@ def main():
     p.add_argument("--rss-users", type=int, default=100000)
     p.add_argument("--rss-settle", type=int, default=35, help="seconds to wait before the second RSS reading")
     p.add_argument("--uas-port", type=int, default=5095)
+    p.add_argument("--max-rate", action="store_true",
+                   help="also search each server's highest rate with zero failures")
+    p.add_argument("--search-seconds", type=float, default=5.0, help="length of each search run")
+    p.add_argument("--search-start", type=int, default=500, help="first REGISTER rate tried (calls: a fifth)")
+    p.add_argument("--search-steps", type=int, default=3, help="bisection steps after the climb")
+    p.add_argument("--register-rate-cap", type=int, default=20000)
+    p.add_argument("--call-rate-cap", type=int, default=3000)
     args = p.parse_args()
     if not shutil.which("sipp"):
         sys.exit("sipp not found (Debian package sip-tester)")
@@ -260,6 +344,21 @@ def main():
             finally:
                 s.stop()
 
+        if args.max_rate:
+            for name in names:
+                s = servers[name]
+                rates = {}
+                for kind, search in (("reg", search_register_rate), ("call", search_call_rate)):
+                    if name == "trapezoid":
+                        shutil.rmtree(os.path.join(workdir, "trapezoid-data"), ignore_errors=True)
+                    s.start()
+                    try:
+                        rates[kind] = search(s, args, workdir)
+                    finally:
+                        s.stop()
+                    print(f"{name}: highest clean {kind} rate {rates[kind]}", file=sys.stderr)
+                results[name]["max_rate"] = rates
+
     def med(name, kind, key):
         return statistics.median(x[key] for x in results[name][kind])
 
@@ -274,6 +373,13 @@ def main():
         print(f"| {name} | {reg_ok}/{reg_failed} | {med(name, 'reg', 'us_per_op'):.1f} | "
               f"{call_ok}/{call_failed} | {med(name, 'call', 'us_per_op'):.1f} | "
               f"{results[name]['rss'][0][0]:.0f} / {results[name]['rss'][0][1]:.0f} |")
+    if args.max_rate:
+        print(f"\nHighest rate with zero failures ({args.search_seconds:g} s runs; what stopped the climb):\n")
+        print("| server | REGISTER/s | calls/s (200 ms hold) |")
+        print("|---|---|---|")
+        for name in names:
+            r = results[name]["max_rate"]
+            print(f"| {name} | {r['reg'][0]} ({r['reg'][1]}) | {r['call'][0]} ({r['call'][1]}) |")
     if "kamailio" in results and "trapezoid" in results:
         reg_ratio = med("trapezoid", "reg", "us_per_op") / med("kamailio", "reg", "us_per_op")
         call_ratio = med("trapezoid", "call", "us_per_op") / med("kamailio", "call", "us_per_op")
