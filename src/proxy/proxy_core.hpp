@@ -28,6 +28,7 @@
 #include "proxy/proxy_environment.hpp"
 #include "proxy/proxy_identity.hpp"
 #include "proxy/response_context.hpp"
+#include "proxy/route_set.hpp"
 #include "proxy/target_resolver.hpp"
 #include "registrar/locator.hpp"
 #include "sip/random_id.hpp"
@@ -41,9 +42,10 @@ class ProxyCore final : public transaction::TransactionUser {
  public:
   // Everything passed by reference must outlive the core, and the core must outlive the
   // worker that calls it (its timers live in the environment). `config` is copied; it should
-  // pass check_config(). `resolver` null: numeric hosts only (NumericResolver).
+  // pass check_config(). `resolver` null: numeric hosts only (NumericResolver); it must
+  // outlive the core or drop its pending answers when destroyed.
   ProxyCore(ProxyConfig config, const registrar::Locator& locator, ProxyEnvironment& env,
-            LocalRequestHandler& local, transport::Logger& logger, const TargetResolver* resolver = nullptr);
+            LocalRequestHandler& local, transport::Logger& logger, TargetResolver* resolver = nullptr);
   ~ProxyCore() override;
   ProxyCore(const ProxyCore&) = delete;
   ProxyCore& operator=(const ProxyCore&) = delete;
@@ -101,6 +103,10 @@ class ProxyCore final : public transaction::TransactionUser {
   // §16.6: branches.
   void start_next_group(ResponseContext& ctx);
   void start_branch(ResponseContext& ctx, Target target);
+  void on_resolved(TransactionId server_tx, std::size_t index, std::uint64_t resolution,
+                   std::vector<transport::Target> destinations);
+  void send_branch(ResponseContext& ctx, std::size_t index, std::vector<transport::Target> destinations);
+  void fail_over(ResponseContext& ctx, std::size_t index, int status);
   void fail_branch(ResponseContext& ctx, std::size_t index, int status);
   void arm_timer_c(Branch& b);
   void stop_timers(Branch& b);
@@ -120,6 +126,7 @@ class ProxyCore final : public transaction::TransactionUser {
 
   // §16.11: stateless forwarding.
   void forward_ack(const sip::Message& ack);
+  void send_ack(const sip::Message& ack, const NextHop& hop, int max_forwards, const transport::Target& destination);
   void forward_response(const sip::Message& response);
 
   // Responses this element makes itself.
@@ -140,7 +147,8 @@ class ProxyCore final : public transaction::TransactionUser {
   LocalRequestHandler& local_;
   transport::Logger& logger_;
   NumericResolver numeric_;
-  const TargetResolver& resolver_;
+  TargetResolver& resolver_;
+  std::uint64_t resolutions_ = 0;  // numbers the DNS answers branches wait for
   ProxyIdentity identity_;
   sip::SystemRandomSource random_;
   BranchMaker branches_;
