@@ -68,6 +68,12 @@ struct ServeConfig {
   // [limits]
   std::size_t max_message_bytes = 64 * 1024;
   std::size_t max_connections = 1024;
+
+  // [dns] (RFC 3263 resolution of host names the proxy forwards to)
+  std::vector<std::string> dns_servers;  // "IP" or "IP:PORT"; empty: /etc/resolv.conf
+  std::chrono::milliseconds dns_timeout{2000};  // first try per server
+  int dns_tries = 2;
+  std::size_t dns_cache_entries = 4096;  // per worker; 0: no cache
 };
 
 // An error with where it was found: "trapezoid.toml:12: workers must be 1..1024".

@@ -628,10 +628,7 @@ void ProxyCore::send_upstream(ResponseContext& ctx, const std::string& bytes) {
   // §16.7 item 9: "If the server transaction is no longer available to handle the
   // transmission, the element MUST forward the response statelessly".
   if (ctx.server_live) return;  // it refused this response in its state: nothing more to do
-  sip::Message m;
-  transport::ResponseRoute route;
-  if (!sip::parse_datagram(bytes, m).ok() || !transport::route_response(m, 0, route)) return;
-  if (const std::optional<transport::Target> t = route.target()) (void)env_.send_stateless(bytes, transaction::to_peer(*t));
+  send_by_via(bytes);
 }
 
 void ProxyCore::respond_local(ResponseContext& ctx, int status) {
@@ -802,11 +799,30 @@ void ProxyCore::forward_response(const sip::Message& response) {
   sip::Via top;
   if (!transaction::top_via(response, top) || !me().is_our_sent_by(top)) return;
   const std::optional<std::string> up = without_top_via(response);
-  if (!up) return;
+  if (up) send_by_via(*up);
+}
+
+void ProxyCore::send_by_via(std::string_view bytes) {
   sip::Message m;
   transport::ResponseRoute route;
-  if (!sip::parse_datagram(*up, m).ok() || !transport::route_response(m, 0, route)) return;
-  if (const std::optional<transport::Target> t = route.target()) (void)env_.send_stateless(*up, transaction::to_peer(*t));
+  if (!sip::parse_datagram(bytes, m).ok() || !transport::route_response(m, 0, route)) return;
+  if (const std::optional<transport::Target> t = route.target()) {
+    (void)env_.send_stateless(bytes, transaction::to_peer(*t));
+    return;
+  }
+  // RFC 3263 §5: a sent-by that is a name (and no received address): the name as a URI with
+  // the Via's transport, so that a port means A/AAAA and no port means SRV first.
+  sip::Via top;
+  if (route.host.empty() || !transaction::top_via(m, top)) return;
+  std::string text = "sip:";
+  text.append(route.host);
+  if (top.has_port || top.rport_value >= 0) text.append(":").append(std::to_string(route.port));
+  text.append(";transport=").append(transport::to_string(route.transport));
+  sip::Uri name;
+  if (!sip::parse_uri(text, name).empty()) return;
+  resolver_.resolve(name, false, [this, copy = std::string(bytes)](std::vector<transport::Target> destinations) {
+    if (!destinations.empty()) (void)env_.send_stateless(copy, transaction::to_peer(destinations.front()));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

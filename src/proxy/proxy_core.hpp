@@ -128,6 +128,8 @@ class ProxyCore final : public transaction::TransactionUser {
   void forward_ack(const sip::Message& ack);
   void send_ack(const sip::Message& ack, const NextHop& hop, int max_forwards, const transport::Target& destination);
   void forward_response(const sip::Message& response);
+  // A response without a transaction, to its top Via (§18.2.2; RFC 3263 §5 for a name).
+  void send_by_via(std::string_view bytes);
 
   // Responses this element makes itself.
   void respond(TransactionId tx, const sip::Message& request, int status, std::string_view reason = {},

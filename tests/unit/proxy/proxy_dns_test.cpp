@@ -156,5 +156,29 @@ TEST_F(ProxyDns, AckToAHostNameIsForwardedOnceResolved) {
   EXPECT_EQ(header(sent[0].message(), HeaderId::kMaxForwards), "69");
 }
 
+TEST_F(ProxyDns, StrayResponseToASentByNameIsResolved) {
+  // RFC 3263 §5: the next Via's sent-by is a name without received: SRV (no port) then A.
+  const std::string text =
+      "SIP/2.0 200 OK\r\n"
+      "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKp.0000000000000000.99\r\n"
+      "Via: SIP/2.0/TCP alice-pc.example.org;branch=z9hG4bKalice9\r\n"
+      "To: <sip:bob@example.com>;tag=t1\r\n"
+      "From: <sip:alice@example.com>;tag=a1\r\n"
+      "Call-ID: late@192.0.2.10\r\n"
+      "CSeq: 1 INVITE\r\n"
+      "Content-Length: 0\r\n\r\n";
+  EXPECT_EQ(layer->receive(parse(text), false, bob1, env.now()), TransactionLayer::Received::kStrayResponse);
+  ASSERT_EQ(dns.questions.size(), 1u);
+  EXPECT_EQ(dns.questions.front().uri, "sip:alice-pc.example.org;transport=TCP");
+  EXPECT_TRUE(env.sent.empty());
+  const Peer alice_tcp = peer(10, 5060, transport::TransportKind::kTcp);
+  dns.answer({destination(alice_tcp)});
+  const auto sent = env.sent_to(alice_tcp);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_TRUE(sent[0].stateless);
+  EXPECT_EQ(elements(sent[0].message(), HeaderId::kVia),
+            std::vector<std::string>{"SIP/2.0/TCP alice-pc.example.org;branch=z9hG4bKalice9"});
+}
+
 }  // namespace
 }  // namespace trapezoid::proxy::test
