@@ -60,6 +60,7 @@ bool ServerWorker::start_dns(std::string& error) {
   parts_->resolver.set_local_transports(local);
   return true;
 }
+
 void ServerWorker::run() { parts_->worker.run(); }
 void ServerWorker::stop() { parts_->worker.stop(); }
 void ServerWorker::post(std::function<void()> fn) { parts_->worker.post(std::move(fn)); }
