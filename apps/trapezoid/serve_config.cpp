@@ -26,6 +26,30 @@ bool is_ip_literal(const std::string& text, bool& v6) {
   return false;
 }
 
+// "192.0.2.1", "192.0.2.1:53", "::1", "[::1]:53": what c-ares takes as a server.
+bool is_dns_server(const std::string& text) {
+  bool v6 = false;
+  if (is_ip_literal(text, v6)) return true;
+  std::string host;
+  std::string port;
+  if (!text.empty() && text.front() == '[') {
+    const std::size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return false;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+    if (!is_ip_literal(host, v6) || !v6) return false;
+  } else {
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string::npos) return false;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (!is_ip_literal(host, v6) || v6) return false;
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
+}
+
 // Walks one file's tables, turning each key into a field of ServeConfig.
 class Reader {
  public:
@@ -45,6 +69,7 @@ class Reader {
       else if (k == "store") err = store(*t);
       else if (k == "limits") err = limits(*t);
       else if (k == "auth") err = auth(*t);
+      else if (k == "dns") err = dns(*t);
       else err = error(node, "unknown table [" + k + "]");
       if (err) return err;
     }
@@ -206,6 +231,35 @@ class Reader {
       std::optional<ConfigError> err;
       if (k == "flush_interval_ms") err = duration(n, k, 0, 60'000, cfg_.flush_interval);
       else err = unknown(n, "store", k);
+      if (err) return err;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<ConfigError> dns(const toml::table& t) {
+    for (auto&& [key, n] : t) {
+      const std::string k(key.str());
+      std::int64_t v = 0;
+      std::optional<ConfigError> err;
+      if (k == "servers") {
+        const toml::array* a = n.as_array();
+        if (!a) return error(n, "servers must be an array of \"IP\" or \"IP:PORT\" strings");
+        cfg_.dns_servers.clear();
+        for (const toml::node& e : *a) {
+          const std::optional<std::string> text = e.value<std::string>();
+          if (!text || !is_dns_server(*text))
+            return error(e, "a DNS server is \"IP\" or \"IP:PORT\" (IPv6 in brackets with a port), e.g. \"127.0.0.1:53\"");
+          cfg_.dns_servers.push_back(*text);
+        }
+      } else if (k == "timeout_ms") {
+        err = duration(n, k, 10, 60'000, cfg_.dns_timeout);
+      } else if (k == "tries") {
+        if (!(err = integer(n, k, 1, 10, v))) cfg_.dns_tries = static_cast<int>(v);
+      } else if (k == "cache_entries") {
+        if (!(err = integer(n, k, 0, 10'000'000, v))) cfg_.dns_cache_entries = static_cast<std::size_t>(v);
+      } else {
+        err = unknown(n, "dns", k);
+      }
       if (err) return err;
     }
     return std::nullopt;

@@ -78,6 +78,11 @@ struct ServeConfig {
   bool auth_allow_third_party_register = false;   // §10.3 step 4: else only one's own AoR (403)
   std::vector<std::string> auth_algorithms = {"SHA-256", "MD5"};  // offered in this order
   std::string auth_nonce_secret;  // shared by the nodes that accept each other's nonces; "": random
+  // [dns] (RFC 3263 resolution of host names the proxy forwards to)
+  std::vector<std::string> dns_servers;  // "IP" or "IP:PORT"; empty: /etc/resolv.conf
+  std::chrono::milliseconds dns_timeout{2000};  // first try per server
+  int dns_tries = 2;
+  std::size_t dns_cache_entries = 4096;  // per worker; 0: no cache
 };
 
 // The realm challenges name: [auth] realm, else the first domain, else the first listen

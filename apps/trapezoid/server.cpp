@@ -176,6 +176,15 @@ proxy::ProxyConfig proxy_config(const ServeConfig& cfg, unsigned worker) {
   return p;
 }
 
+dns::ResolverConfig dns_config(const ServeConfig& cfg) {
+  dns::ResolverConfig d;
+  d.servers = cfg.dns_servers;
+  d.timeout = cfg.dns_timeout;
+  d.tries = cfg.dns_tries;
+  d.cache_entries = cfg.dns_cache_entries;
+  return d;
+}
+
 // The worker that owns the client transaction a response answers: the proxy puts "w<index>."
 // right after the magic cookie of every branch it makes (ProxyConfig::branch_tag).
 std::optional<unsigned> owner_of(const sip::Message& response) {
@@ -336,11 +345,12 @@ int Server::run() {
 
   std::vector<std::unique_ptr<ServerWorker>> pool;
   for (unsigned i = 0; i < workers; ++i) {
-    pool.push_back(std::make_unique<ServerWorker>(i, transport, timer_config(cfg), proxy_config(cfg, i), locations,
-                                                  registrar, log, auth));
+    pool.push_back(std::make_unique<ServerWorker>(i, transport, timer_config(cfg), proxy_config(cfg, i),
+                                                  dns_config(cfg), locations, registrar, log, auth));
     if (std::error_code start_ec = pool.back()->start()) {
       return fail("cannot listen (worker " + std::to_string(i) + "): " + start_ec.message());
     }
+    if (std::string dns_error; !pool.back()->start_dns(dns_error)) return fail("DNS: " + dns_error);
   }
   // Responses reach whichever worker the kernel picks (SO_REUSEPORT hashes the sender's
   // address): each goes on to the worker whose transaction it answers.
@@ -403,6 +413,9 @@ int Server::run() {
           if (fresh.workers != cfg.workers) restart += " workers";
           if (fresh.data_dir != cfg.data_dir) restart += " data_dir";
           if (fresh.t1 != cfg.t1 || fresh.t2 != cfg.t2 || fresh.t4 != cfg.t4) restart += " timers";
+          if (fresh.dns_servers != cfg.dns_servers || fresh.dns_timeout != cfg.dns_timeout ||
+              fresh.dns_tries != cfg.dns_tries || fresh.dns_cache_entries != cfg.dns_cache_entries)
+            restart += " dns";
           if (fresh.tls_certificate != cfg.tls_certificate || fresh.tls_private_key != cfg.tls_private_key ||
               fresh.tls_ca != cfg.tls_ca)
             restart += " tls";

@@ -2,8 +2,9 @@
 // that is their transaction user, and the registrar glue behind it. Built and started on the
 // main thread; run() on its own thread; everything else reaches it through post().
 //
-//   ServerWorker w(0, transport_cfg, timers, proxy_cfg, locations, registrar, logger);
+//   ServerWorker w(0, transport_cfg, timers, proxy_cfg, dns_cfg, locations, registrar, logger);
 //   if (auto ec = w.start()) die(ec.message());
+//   if (std::string err; !w.start_dns(err)) die(err);
 //   std::thread t([&] { w.run(); });
 //   w.stop(); t.join();
 #pragma once
@@ -16,6 +17,7 @@
 #include <system_error>
 #include <vector>
 
+#include "dns/resolver_config.hpp"
 #include "proxy/proxy_config.hpp"
 #include "sip/message.hpp"
 #include "registrar/location_service.hpp"
@@ -33,7 +35,7 @@ class ServerAuth;  // server_auth.hpp
 class ServerWorker {
  public:
   ServerWorker(unsigned index, transport::WorkerConfig transport, transaction::TimerConfig timers,
-               proxy::ProxyConfig proxy, const registrar::LocationService& locations,
+               proxy::ProxyConfig proxy, dns::ResolverConfig dns, const registrar::LocationService& locations,
                std::shared_ptr<const registrar::Registrar> registrar, ServeLogger& logger,
                std::shared_ptr<const ServerAuth> auth = nullptr);
   ~ServerWorker();
@@ -41,6 +43,9 @@ class ServerWorker {
   ServerWorker& operator=(const ServerWorker&) = delete;
 
   [[nodiscard]] std::error_code start();
+  // After start(): the worker's DNS client (RFC 3263) on its event loop, for the transports
+  // and address families it listens on. false and `error` when c-ares cannot be set up.
+  [[nodiscard]] bool start_dns(std::string& error);
   void run();
   void stop();
   void post(std::function<void()> fn);

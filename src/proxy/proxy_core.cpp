@@ -68,7 +68,7 @@ class ProxyCore::Entry {
 };
 
 ProxyCore::ProxyCore(ProxyConfig config, const registrar::Locator& locator, ProxyEnvironment& env,
-                     LocalRequestHandler& local, transport::Logger& logger, const TargetResolver* resolver)
+                     LocalRequestHandler& local, transport::Logger& logger, TargetResolver* resolver)
     : config_(std::move(config)),
       locator_(locator),
       env_(env),
@@ -267,6 +267,8 @@ void ProxyCore::handle_cancel(TransactionId tx, const sip::Message& cancel) {
     ctx->no_new_branches = true;
     cancel_pending(*ctx);
     touch(ctx->server_tx);
+    // Only branches waiting for DNS: nothing will answer, the 487 is this element's.
+    if (ctx->all_branches_done()) on_branch_done(*ctx);
   }
 }
 
@@ -317,8 +319,7 @@ void ProxyCore::start_next_group(ResponseContext& ctx) {
 void ProxyCore::start_branch(ResponseContext& ctx, Target target) {
   const std::size_t index = ctx.branches.size();
   ctx.branches.emplace_back();
-  const sip::Message* original = env_.layer().request(ctx.server_tx);
-  if (original == nullptr) return fail_branch(ctx, index, 503);
+  if (env_.layer().request(ctx.server_tx) == nullptr) return fail_branch(ctx, index, 503);
 
   // §16.6 item 6: the target's own route (Path) goes ahead of what the request still carries.
   std::vector<std::string> routes = std::move(target.routes);
@@ -328,30 +329,70 @@ void ProxyCore::start_branch(ResponseContext& ctx, Target target) {
   if (!hop) return fail_branch(ctx, index, 503);
   sip::Uri ruri;
   const bool sips = sip::parse_uri(hop->request_uri, ruri).empty() && ruri.scheme == sip::UriScheme::kSips;
+  auto route = std::make_shared<BranchRoute>();
+  route->request_uri = std::move(hop->request_uri);
+  route->routes = std::move(hop->routes);
+  route->sips = sips;
+  ctx.branches[index].route = std::move(route);
 
   // §16.6 item 7: where it goes. A binding's source address reaches a UA behind NAT when no
   // Route decides the next hop.
-  std::optional<transport::Target> destination;
-  if (!routed && target.received) {
-    destination = target.received;
+  if (!routed && target.received) return send_branch(ctx, index, {*target.received});
+  sip::Uri next;
+  if (!sip::parse_uri(hop->next_hop, next).empty()) return fail_branch(ctx, index, 503);
+  // RFC 3263 §4: the next hop's destinations; the answer may come now (a numeric host, a
+  // cached name) or later, when this context may have moved on: it is found again by its
+  // server transaction, and the branch by the number of the resolution it waits for.
+  Branch& b = ctx.branches[index];
+  b.resolving = true;
+  b.resolution = ++resolutions_;
+  const TransactionId server_tx = ctx.server_tx;
+  const std::uint64_t resolution = b.resolution;
+  resolver_.resolve(next, sips, [this, server_tx, index, resolution](std::vector<transport::Target> destinations) {
+    on_resolved(server_tx, index, resolution, std::move(destinations));
+  });
+}
+
+void ProxyCore::on_resolved(TransactionId server_tx, std::size_t index, std::uint64_t resolution,
+                            std::vector<transport::Target> destinations) {
+  Entry entry(*this);
+  ResponseContext* ctx = context(server_tx);
+  if (ctx == nullptr || index >= ctx->branches.size()) return;
+  Branch& b = ctx->branches[index];
+  if (!b.resolving || b.resolution != resolution) return;
+  b.resolving = false;
+  if (b.state == BranchState::kDone) return;  // cancelled while DNS was asked
+  const bool asynchronous = depth_ == 1;
+  if (ctx->final_sent || ctx->no_new_branches) {
+    fail_branch(*ctx, index, 487);
+  } else if (destinations.empty()) {
+    // §16.9: no address for the name (or none for a SIPS request's TLS): as a 503.
+    fail_branch(*ctx, index, 503);
   } else {
-    sip::Uri next;
-    if (sip::parse_uri(hop->next_hop, next).empty()) destination = resolver_.resolve(next, sips);
+    send_branch(*ctx, index, std::move(destinations));
   }
-  // §16.9 / §26.2.2: no address (a name needing DNS), or no socket for its transport (TLS for
-  // a SIPS target): the branch fails as with a 503.
-  if (!destination) return fail_branch(ctx, index, 503);
+  // Answered later, from the event loop: the branch's outcome may complete its group.
+  if (asynchronous && ctx->branches[index].state == BranchState::kDone) on_branch_done(*ctx);
+}
+
+void ProxyCore::send_branch(ResponseContext& ctx, std::size_t index, std::vector<transport::Target> destinations) {
+  const transport::Target destination = destinations.front();
+  ctx.branches[index].fallbacks.assign(destinations.begin() + 1, destinations.end());
+  const std::shared_ptr<const BranchRoute> route = ctx.branches[index].route;
+  const sip::Message* original = env_.layer().request(ctx.server_tx);
+  if (original == nullptr) return fail_branch(ctx, index, 503);
+  // §16.9 / §26.2.2: no socket for its transport (TLS for a SIPS target): as a 503.
   const std::optional<transport::Endpoint> out =
-      me().endpoint_for(destination->remote.transport, destination->remote.address.is_v6());
-  if (!out) return fail_branch(ctx, index, 503);
+      me().endpoint_for(destination.remote.transport, destination.remote.address.is_v6());
+  if (!out) return fail_over(ctx, index, 503);
 
   std::vector<std::string> record_route;
   if (record_routes(ctx.method)) {
     // §16.6 item 4: a SIPS Request-URI or top Route makes our Record-Route a SIPS URI.
-    bool rr_sips = sips;
-    if (!hop->routes.empty()) {
+    bool rr_sips = route->sips;
+    if (!route->routes.empty()) {
       sip::Uri top;
-      const std::optional<std::string_view> text = route_uri(hop->routes.front());
+      const std::optional<std::string_view> text = route_uri(route->routes.front());
       rr_sips = rr_sips || (text && sip::parse_uri(*text, top).empty() && top.scheme == sip::UriScheme::kSips);
     }
     record_route.push_back(me().record_route(*out, rr_sips));
@@ -364,14 +405,14 @@ void ProxyCore::start_branch(ResponseContext& ctx, Target target) {
   const std::string branch = branches_.next(ctx.loop_hash);
   const std::string via = me().via(*out, branch);
   ForwardEdits edits;
-  edits.request_uri = hop->request_uri;
+  edits.request_uri = route->request_uri;
   edits.via = via;
   edits.record_routes = record_route;
-  edits.routes = hop->routes;
+  edits.routes = route->routes;
   edits.max_forwards = next_max_forwards(*original, config_.max_forwards);
   const std::string bytes = forwarded_request(*original, edits);
 
-  const Peer peer = transaction::to_peer(*destination);
+  const Peer peer = transaction::to_peer(destination);
   ctx.branches[index].destination = peer;
   StartWatch watch;  // what the transport reports before the id is known
   watch_ = &watch;
@@ -383,8 +424,24 @@ void ProxyCore::start_branch(ResponseContext& ctx, Target target) {
     b.tx_live = env_.layer().contains(*id);
     if (b.tx_live) branch_of_[*id] = BranchRef{ctx.server_tx, index};
   }
-  if (!id || watch.failed) return fail_branch(ctx, index, 503);
+  if (!id || watch.failed) return fail_over(ctx, index, 503);
   if (ctx.invite) arm_timer_c(b);  // §16.6 item 11
+}
+
+void ProxyCore::fail_over(ResponseContext& ctx, std::size_t index, int status) {
+  Branch& b = ctx.branches[index];
+  if (b.state == BranchState::kDone) return;
+  if (b.fallbacks.empty() || ctx.final_sent || ctx.no_new_branches) return fail_branch(ctx, index, status);
+  // RFC 3263 §4.3: the next destination of the same target, on a branch of its own (a new
+  // client transaction); this one ends without a response of its own to choose from.
+  std::vector<transport::Target> rest = std::move(b.fallbacks);
+  std::shared_ptr<const BranchRoute> route = b.route;
+  stop_timers(b);
+  b.state = BranchState::kDone;
+  const std::size_t next = ctx.branches.size();
+  ctx.branches.emplace_back();
+  ctx.branches[next].route = std::move(route);
+  send_branch(ctx, next, std::move(rest));
 }
 
 void ProxyCore::fail_branch(ResponseContext& ctx, std::size_t index, int status) {
@@ -392,6 +449,7 @@ void ProxyCore::fail_branch(ResponseContext& ctx, std::size_t index, int status)
   if (b.state == BranchState::kDone) return;
   stop_timers(b);
   b.state = BranchState::kDone;
+  b.resolving = false;
   // §16.6 item 7, §16.9: as if the branch had answered this (408, or 503 for the transport).
   ctx.finals.push_back(Candidate{status, {}});
 }
@@ -432,6 +490,9 @@ void ProxyCore::cancel_branch(Branch& b) {
 }
 
 void ProxyCore::cancel_pending(ResponseContext& ctx) {
+  // A branch still waiting for DNS has sent nothing: it ends here, as if it had answered 487.
+  for (std::size_t i = 0; i < ctx.branches.size(); ++i)
+    if (ctx.branches[i].resolving) fail_branch(ctx, i, 487);
   // §9.1: CANCEL is for INVITE; other requests are answered at once anyway.
   if (!ctx.invite) return;
   for (Branch& b : ctx.branches) cancel_branch(b);
@@ -462,6 +523,11 @@ void ProxyCore::on_branch_response(ResponseContext& ctx, std::size_t index, cons
     // §16.7 item 5: provisional responses but 100 go upstream at once, until a final has.
     if (status > 100 && !ctx.final_sent) forward_upstream(ctx, response);
     return;
+  }
+  if (status == 503 && b.state != BranchState::kDone && !b.fallbacks.empty() && !ctx.no_new_branches) {
+    // RFC 3263 §4.3: a 503 sends the request to the target's next destination.
+    fail_over(ctx, index, 503);
+    return on_branch_done(ctx);
   }
   const bool first_final = b.state != BranchState::kDone;
   if (first_final) {
@@ -574,10 +640,7 @@ void ProxyCore::send_upstream(ResponseContext& ctx, const std::string& bytes) {
   // §16.7 item 9: "If the server transaction is no longer available to handle the
   // transmission, the element MUST forward the response statelessly".
   if (ctx.server_live) return;  // it refused this response in its state: nothing more to do
-  sip::Message m;
-  transport::ResponseRoute route;
-  if (!sip::parse_datagram(bytes, m).ok() || !transport::route_response(m, 0, route)) return;
-  if (const std::optional<transport::Target> t = route.target()) (void)env_.send_stateless(bytes, transaction::to_peer(*t));
+  send_by_via(bytes);
 }
 
 void ProxyCore::respond_local(ResponseContext& ctx, int status) {
@@ -624,8 +687,9 @@ void ProxyCore::on_timeout(TransactionId tx) {
   std::size_t index = 0;
   ResponseContext* ctx = context_of(tx, index);
   if (ctx == nullptr) return;  // a server transaction (Timer H) or a CANCEL: nothing to do
-  // §16.6 item 7: "acts as if this element of the target set returned a 408".
-  fail_branch(*ctx, index, 408);
+  // §16.6 item 7: "acts as if this element of the target set returned a 408" (after the
+  // target's other destinations, RFC 3263 §4.3).
+  fail_over(*ctx, index, 408);
   on_branch_done(*ctx);
 }
 
@@ -639,8 +703,9 @@ void ProxyCore::on_transport_error(TransactionId tx) {
     // A server transaction: §16.9, the response is dropped and nothing else is done.
     return;
   }
-  // §16.9: "behave as if the forwarded request received a 503".
-  fail_branch(*ctx, index, 503);
+  // §16.9: "behave as if the forwarded request received a 503" (after the target's other
+  // destinations, RFC 3263 §4.3).
+  fail_over(*ctx, index, 503);
   on_branch_done(*ctx);
 }
 
@@ -689,19 +754,49 @@ void ProxyCore::forward_ack(const sip::Message& ack) {
   sip::Uri next;
   const bool sips = sip::parse_uri(hop->request_uri, ruri).empty() && ruri.scheme == sip::UriScheme::kSips;
   if (!sip::parse_uri(hop->next_hop, next).empty()) return;
-  const std::optional<transport::Target> destination = resolver_.resolve(next, sips);
-  if (!destination) return;
+  // RFC 3263 §4: the first destination of the next hop. A numeric host answers at once; a
+  // name answers later, when the ACK is gone: its bytes are kept until then.
+  struct PendingAck {
+    bool in_call = true;
+    std::optional<std::vector<transport::Target>> immediate;
+    std::string bytes;
+    NextHop hop;
+    int max_forwards = 0;
+  };
+  auto pending = std::make_shared<PendingAck>();
+  resolver_.resolve(next, sips, [this, pending](std::vector<transport::Target> destinations) {
+    if (pending->in_call) {
+      pending->immediate = std::move(destinations);
+      return;
+    }
+    Entry entry(*this);
+    sip::Message later;
+    if (destinations.empty() || !sip::parse_datagram(pending->bytes, later).ok()) return;
+    send_ack(later, pending->hop, pending->max_forwards, destinations.front());
+  });
+  pending->in_call = false;
+  if (pending->immediate) {
+    if (!pending->immediate->empty()) send_ack(ack, *hop, max_forwards, pending->immediate->front());
+    return;
+  }
+  pending->bytes.assign(ack.raw());
+  pending->hop = *hop;
+  pending->max_forwards = max_forwards;
+}
+
+void ProxyCore::send_ack(const sip::Message& ack, const NextHop& hop, int max_forwards,
+                         const transport::Target& destination) {
   const std::optional<transport::Endpoint> out =
-      me().endpoint_for(destination->remote.transport, destination->remote.address.is_v6());
+      me().endpoint_for(destination.remote.transport, destination.remote.address.is_v6());
   if (!out) return;
   // §16.11: a branch every retransmission of this ACK gets again.
   const std::string via = me().via(*out, branches_.stateless(ack));
   ForwardEdits edits;
-  edits.request_uri = hop->request_uri;
+  edits.request_uri = hop.request_uri;
   edits.via = via;
-  edits.routes = hop->routes;
+  edits.routes = hop.routes;
   edits.max_forwards = max_forwards;
-  (void)env_.send_stateless(forwarded_request(ack, edits), transaction::to_peer(*destination));
+  (void)env_.send_stateless(forwarded_request(ack, edits), transaction::to_peer(destination));
 }
 
 void ProxyCore::on_stray_response(const sip::Message& response, const Peer& /*source*/) {
@@ -716,11 +811,30 @@ void ProxyCore::forward_response(const sip::Message& response) {
   sip::Via top;
   if (!transaction::top_via(response, top) || !me().is_our_sent_by(top)) return;
   const std::optional<std::string> up = without_top_via(response);
-  if (!up) return;
+  if (up) send_by_via(*up);
+}
+
+void ProxyCore::send_by_via(std::string_view bytes) {
   sip::Message m;
   transport::ResponseRoute route;
-  if (!sip::parse_datagram(*up, m).ok() || !transport::route_response(m, 0, route)) return;
-  if (const std::optional<transport::Target> t = route.target()) (void)env_.send_stateless(*up, transaction::to_peer(*t));
+  if (!sip::parse_datagram(bytes, m).ok() || !transport::route_response(m, 0, route)) return;
+  if (const std::optional<transport::Target> t = route.target()) {
+    (void)env_.send_stateless(bytes, transaction::to_peer(*t));
+    return;
+  }
+  // RFC 3263 §5: a sent-by that is a name (and no received address): the name as a URI with
+  // the Via's transport, so that a port means A/AAAA and no port means SRV first.
+  sip::Via top;
+  if (route.host.empty() || !transaction::top_via(m, top)) return;
+  std::string text = "sip:";
+  text.append(route.host);
+  if (top.has_port || top.rport_value >= 0) text.append(":").append(std::to_string(route.port));
+  text.append(";transport=").append(transport::to_string(route.transport));
+  sip::Uri name;
+  if (!sip::parse_uri(text, name).empty()) return;
+  resolver_.resolve(name, false, [this, copy = std::string(bytes)](std::vector<transport::Target> destinations) {
+    if (!destinations.empty()) (void)env_.send_stateless(copy, transaction::to_peer(destinations.front()));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@
 #include "proxy/proxy_identity.hpp"
 #include "proxy/request_authorizer.hpp"
 #include "proxy/response_context.hpp"
+#include "proxy/route_set.hpp"
 #include "proxy/target_resolver.hpp"
 #include "registrar/locator.hpp"
 #include "sip/random_id.hpp"
@@ -42,9 +43,10 @@ class ProxyCore final : public transaction::TransactionUser {
  public:
   // Everything passed by reference must outlive the core, and the core must outlive the
   // worker that calls it (its timers live in the environment). `config` is copied; it should
-  // pass check_config(). `resolver` null: numeric hosts only (NumericResolver).
+  // pass check_config(). `resolver` null: numeric hosts only (NumericResolver); it must
+  // outlive the core or drop its pending answers when destroyed.
   ProxyCore(ProxyConfig config, const registrar::Locator& locator, ProxyEnvironment& env,
-            LocalRequestHandler& local, transport::Logger& logger, const TargetResolver* resolver = nullptr);
+            LocalRequestHandler& local, transport::Logger& logger, TargetResolver* resolver = nullptr);
   ~ProxyCore() override;
   ProxyCore(const ProxyCore&) = delete;
   ProxyCore& operator=(const ProxyCore&) = delete;
@@ -105,6 +107,10 @@ class ProxyCore final : public transaction::TransactionUser {
   // §16.6: branches.
   void start_next_group(ResponseContext& ctx);
   void start_branch(ResponseContext& ctx, Target target);
+  void on_resolved(TransactionId server_tx, std::size_t index, std::uint64_t resolution,
+                   std::vector<transport::Target> destinations);
+  void send_branch(ResponseContext& ctx, std::size_t index, std::vector<transport::Target> destinations);
+  void fail_over(ResponseContext& ctx, std::size_t index, int status);
   void fail_branch(ResponseContext& ctx, std::size_t index, int status);
   void arm_timer_c(Branch& b);
   void stop_timers(Branch& b);
@@ -124,7 +130,10 @@ class ProxyCore final : public transaction::TransactionUser {
 
   // §16.11: stateless forwarding.
   void forward_ack(const sip::Message& ack);
+  void send_ack(const sip::Message& ack, const NextHop& hop, int max_forwards, const transport::Target& destination);
   void forward_response(const sip::Message& response);
+  // A response without a transaction, to its top Via (§18.2.2; RFC 3263 §5 for a name).
+  void send_by_via(std::string_view bytes);
 
   // Responses this element makes itself.
   void respond(TransactionId tx, const sip::Message& request, int status, std::string_view reason = {},
@@ -145,7 +154,8 @@ class ProxyCore final : public transaction::TransactionUser {
   RequestAuthorizer* authorizer_ = nullptr;
   transport::Logger& logger_;
   NumericResolver numeric_;
-  const TargetResolver& resolver_;
+  TargetResolver& resolver_;
+  std::uint64_t resolutions_ = 0;  // numbers the DNS answers branches wait for
   ProxyIdentity identity_;
   sip::SystemRandomSource random_;
   BranchMaker branches_;

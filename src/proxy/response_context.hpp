@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,13 @@ enum class BranchState : std::uint8_t {
   kDone,        // a final response, a timeout or a transport error
 };
 
+// What a branch sends, kept for the next destination of its target (RFC 3263 §4.3).
+struct BranchRoute {
+  std::string request_uri;
+  std::vector<std::string> routes;
+  bool sips = false;  // the Request-URI is a SIPS URI
+};
+
 struct Branch {
   TransactionId tx = 0;       // its client transaction; 0 when it never started
   Peer destination;           // where it (and its CANCEL, §9.1) went
@@ -36,6 +44,12 @@ struct Branch {
   bool cancel_sent = false;
   TimerHandle timer_c = 0;       // §16.6 item 11 (INVITE only); 0: not armed
   TimerHandle cancel_guard = 0;  // §9.1: 64*T1 after the CANCEL; 0: not armed
+  bool resolving = false;        // waiting for DNS (RFC 3263): nothing sent yet
+  std::uint64_t resolution = 0;  // which answer it waits for
+  std::shared_ptr<const BranchRoute> route;
+  // RFC 3263 §4.3: the target's other destinations, tried in order when this one fails (a
+  // transport error, a timeout or a 503).
+  std::vector<transport::Target> fallbacks;
 };
 
 struct ResponseContext {

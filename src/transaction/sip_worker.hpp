@@ -54,6 +54,8 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   void stop();
   void post(std::function<void()> fn);
   [[nodiscard]] std::vector<transport::Endpoint> local_endpoints() const;
+  // The transport worker's event loop (other I/O on this worker's thread, e.g. DNS).
+  [[nodiscard]] boost::asio::io_context& io_context() noexcept { return transport_.io_context(); }
 
   // The layer calls with the clock read and the wake-up re-armed afterwards.
   bool respond(TransactionId server_tx, std::string_view response_bytes);

@@ -238,6 +238,8 @@ std::error_code TransportWorker::start() {
 
 void TransportWorker::run() { impl_->io.run(); }
 
+boost::asio::io_context& TransportWorker::io_context() noexcept { return impl_->io; }
+
 void TransportWorker::stop() { impl_->io.stop(); }
 
 void TransportWorker::post(std::function<void()> fn) { boost::asio::post(impl_->io, std::move(fn)); }

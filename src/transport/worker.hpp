@@ -35,6 +35,10 @@
 #include "transport/sent_by.hpp"
 #include "transport/tls_config.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace trapezoid::transport {
 
 struct WorkerConfig {
@@ -124,6 +128,8 @@ class TransportWorker {
 
   // The bound sockets (after start()): their transport, address and actual port.
   [[nodiscard]] std::vector<Endpoint> local_endpoints() const;
+  // The worker's event loop, for other I/O of its thread (a DNS client's sockets and timers).
+  [[nodiscard]] boost::asio::io_context& io_context() noexcept;
   // Open stream connections (updated on the worker's thread).
   [[nodiscard]] std::size_t connection_count() const noexcept;
 

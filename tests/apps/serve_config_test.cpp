@@ -66,6 +66,12 @@ flush_interval_ms = 0
 [limits]
 max_message_bytes = 8192
 max_connections = 50
+
+[dns]
+servers = ["127.0.0.1:5353", "[::1]:53", "192.0.2.53"]
+timeout_ms = 300
+tries = 3
+cache_entries = 100
 )";
   ASSERT_FALSE(load_config_text(text, "t.toml", cfg));
   EXPECT_EQ(cfg.mode, ServeMode::kRedirect);
@@ -92,6 +98,10 @@ max_connections = 50
   EXPECT_EQ(cfg.flush_interval, std::chrono::milliseconds(0));
   EXPECT_EQ(cfg.max_message_bytes, 8192u);
   EXPECT_EQ(cfg.max_connections, 50u);
+  EXPECT_EQ(cfg.dns_servers, (std::vector<std::string>{"127.0.0.1:5353", "[::1]:53", "192.0.2.53"}));
+  EXPECT_EQ(cfg.dns_timeout, std::chrono::milliseconds(300));
+  EXPECT_EQ(cfg.dns_tries, 3);
+  EXPECT_EQ(cfg.dns_cache_entries, 100u);
   EXPECT_FALSE(check_config(cfg));
 }
 
@@ -133,6 +143,13 @@ INSTANTIATE_TEST_SUITE_P(
                       BadFile{"[auth]\nrealm = \"a\\\"b\"\n", 2, "realm must be"},
                       BadFile{"[auth]\nnonce_secret = \"short\"\n", 2, "at least 16"},
                       BadFile{"[auth]\nthird_party = true\n", 2, "unknown key 'third_party' in [auth]"},
+                      BadFile{"[dns]\nservers = [\n  \"127.0.0.1:5353\",\n  \"ns.example.com\"]\n", 4,
+                              "a DNS server is"},
+                      BadFile{"[dns]\nservers = [\"127.0.0.1:99999\"]\n", 2, "a DNS server is"},
+                      BadFile{"[dns]\nservers = \"127.0.0.1\"\n", 2, "servers must be an array"},
+                      BadFile{"[dns]\ntimeout_ms = 0\n", 2, "10..60000"},
+                      BadFile{"[dns]\ntries = 0\n", 2, "1..10"},
+                      BadFile{"[dns]\ncache = 10\n", 2, "unknown key 'cache' in [dns]"},
                       BadFile{"[server]\nworkers = 2\nworkers = 3\n", 3, ""},  // TOML: redefined key
                       BadFile{"[server\nworkers = 2\n", 1, ""}));              // TOML syntax
 

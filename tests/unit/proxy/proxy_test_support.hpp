@@ -165,7 +165,7 @@ class TestEnvironment final : public ProxyEnvironment, public transaction::Messa
   // transaction::MessageSender
   bool send(const Peer& p, std::string_view bytes) override {
     sent.push_back({p, std::string(bytes), false});
-    return !fail_sends;
+    return !fail_sends && std::find(unreachable.begin(), unreachable.end(), p) == unreachable.end();
   }
 
   // ProxyEnvironment
@@ -256,6 +256,7 @@ class TestEnvironment final : public ProxyEnvironment, public transaction::Messa
   std::vector<transport::Endpoint> endpoints;
   std::vector<Sent> sent;
   bool fail_sends = false;
+  std::vector<Peer> unreachable;  // sends to these fail
   registrar::UnixSeconds unix_ = 1'700'000'000;
 
  private:
@@ -280,7 +281,7 @@ class ProxyFixture : public ::testing::Test {
 
   // Builds the core and the layer; tests set `config`, `timers` and `locator` first.
   void start() {
-    core = std::make_unique<ProxyCore>(config, locator, env, handler, logger);
+    core = std::make_unique<ProxyCore>(config, locator, env, handler, logger, resolver);
     layer = std::make_unique<TransactionLayer>(env, *core, timers);
     env.layer_ = layer.get();
   }
@@ -319,6 +320,7 @@ class ProxyFixture : public ::testing::Test {
   RecordingHandler handler;
   RecordingLogger logger;
   ProxyConfig config;
+  TargetResolver* resolver = nullptr;  // null: numeric hosts only
   transaction::TimerConfig timers;
   std::unique_ptr<ProxyCore> core;
   std::unique_ptr<TransactionLayer> layer;
