@@ -1,6 +1,7 @@
 #include "register_glue.hpp"
 
 #include <chrono>
+#include <functional>
 #include <vector>
 
 #include "server_auth.hpp"
@@ -46,7 +47,7 @@ std::string RegisterGlue::binding_source(const sip::Message& request, const tran
   return out;
 }
 
-bool RegisterGlue::refuse_unauthenticated(transaction::TransactionId tx, const sip::Message& request,
+bool RegisterGlue::refuse_unauthenticated(const proxy::ReplyTo& reply, const sip::Message& request,
                                           const std::string& tag) {
   if (!auth_) return false;
   const std::optional<auth::AuthDecision> refused = auth_->check_register(request, env_->unix_now());
@@ -56,7 +57,7 @@ bool RegisterGlue::refuse_unauthenticated(transaction::TransactionId tx, const s
   std::vector<sip::HeaderLine> lines;
   for (const std::string& c : refused->challenges) lines.emplace_back(refused->challenge_header, c);
   sip::BuildResult r = sip::make_response(request, refused->status, refused->reason, tag, {.headers = lines});
-  if (r.ok()) env_->respond(tx, r.bytes);
+  if (r.ok()) send(reply, r.bytes);
   if (logger_.enabled(transport::LogLevel::kInfo)) {
     std::string line = worker_name_ + " REGISTER " + std::string(request.request_uri()) + " -> " +
                        std::to_string(refused->status) + " " + std::string(refused->reason);
@@ -66,23 +67,49 @@ bool RegisterGlue::refuse_unauthenticated(transaction::TransactionId tx, const s
   return true;
 }
 
-void RegisterGlue::on_register(transaction::TransactionId tx, const sip::Message& request,
-                               const transaction::Peer& source) {
+std::string RegisterGlue::stateless_tag(const sip::Message& request) {
+  // §8.2.7: the same request gets the same tag: a keyed hash of what identifies it (§17.2.3:
+  // the top Via's branch and sent-by, and the method; Call-ID, From tag and CSeq for requests
+  // without a usable branch). The key is the process's own, so tags are not guessable.
+  static const std::string key = [] {
+    sip::SystemRandomSource random;
+    return sip::make_tag(random) + sip::make_tag(random);
+  }();
+  std::string material = key;
+  const sip::Via* via = request.top_via();
+  if (via != nullptr) material.append(via->branch).append("|").append(via->host).append("|");
+  material.append(transaction::call_id(request)).append("|").append(transaction::from_tag(request)).append("|");
+  if (const sip::HeaderField* cseq = request.find(sip::HeaderId::kCSeq)) material.append(cseq->value);
+  const std::size_t h = std::hash<std::string>{}(material);
+  char out[17];
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 16; ++i) out[i] = kHex[(h >> (4 * (15 - i))) & 0xF];
+  out[16] = '\0';
+  return std::string(out, 16);
+}
+
+void RegisterGlue::send(const proxy::ReplyTo& reply, std::string_view bytes) {
+  if (reply.tx) env_->respond(*reply.tx, bytes);
+  else env_->send_stateless(bytes, reply.peer);
+}
+
+void RegisterGlue::on_register(const proxy::ReplyTo& reply, const sip::Message& request) {
   if (!env_) return;
-  const std::string tag = sip::make_tag(random_);
-  if (refuse_unauthenticated(tx, request, tag)) return;
+  const bool stateless = !reply.tx.has_value();
+  const std::string tag = stateless ? stateless_tag(request) : sip::make_tag(random_);
+  if (refuse_unauthenticated(reply, request, tag)) return;
   // The proxy core has run the §16.3 checks; Registrar::handle checks what §10.3 relies on
   // itself (To, Contact, Require, expires) and answers the rest, so no second full validation.
-  const std::string from = binding_source(request, source);
-  registrar::RegisterOutcome out =
-      registrar_->handle(request, {.now = env_->unix_now(), .source = from, .to_tag = tag});
+  const std::string from = binding_source(request, reply.peer);
+  registrar::RegisterOutcome out = registrar_->handle(
+      request, {.now = env_->unix_now(), .source = from, .to_tag = tag, .stateless = stateless});
   if (out.response.empty()) {
     // The registrar could not build its answer (a header it would copy is unusable): still
     // answer, with the plainest response there is.
     sip::BuildResult r = sip::make_response(request, 500, "Server Internal Error", tag);
-    if (r.ok()) env_->respond(tx, r.bytes);
+    if (r.ok()) send(reply, r.bytes);
   } else {
-    env_->respond(tx, out.response);
+    send(reply, out.response);
   }
   if (logger_.enabled(transport::LogLevel::kInfo)) {
     std::string line = worker_name_ + " REGISTER " + (out.aor.empty() ? std::string(request.request_uri()) : out.aor) +

@@ -1,5 +1,6 @@
 // The registrar behind one worker's proxy core: REGISTERs for our domains arrive here
-// (proxy::LocalRequestHandler) and are answered on the same server transaction.
+// (proxy::LocalRequestHandler) and are answered on their server transaction, or statelessly
+// (§8.2.7) when the proxy takes REGISTER without one.
 //
 //   RegisterGlue glue(registrar, logger, "w0");
 //   ProxyCore core(cfg, locations, env, glue, logger);
@@ -29,8 +30,10 @@ class RegisterGlue final : public proxy::LocalRequestHandler {
   // Digest authentication in front of the registrar (§10.3 steps 3-4); null: none.
   void set_auth(std::shared_ptr<const ServerAuth> auth) noexcept { auth_ = std::move(auth); }
 
-  void on_register(transaction::TransactionId tx, const sip::Message& request,
-                   const transaction::Peer& source) override;
+  void on_register(const proxy::ReplyTo& reply, const sip::Message& request) override;
+
+  // The To tag of a stateless answer to `request` (§8.2.7): the same for every copy of it.
+  [[nodiscard]] static std::string stateless_tag(const sip::Message& request);
 
   // What a binding records as its source (Binding::received), or "" when the contact itself
   // is the way back. Streams: always the connection's far end, since a UA on TCP/TLS is
@@ -41,7 +44,9 @@ class RegisterGlue final : public proxy::LocalRequestHandler {
 
  private:
   // Answers the request itself when it is not authenticated; true when it did.
-  bool refuse_unauthenticated(transaction::TransactionId tx, const sip::Message& request, const std::string& tag);
+  bool refuse_unauthenticated(const proxy::ReplyTo& reply, const sip::Message& request, const std::string& tag);
+  // On the transaction, or statelessly to where responses go (§18.2.2).
+  void send(const proxy::ReplyTo& reply, std::string_view bytes);
 
   std::shared_ptr<const registrar::Registrar> registrar_;
   std::shared_ptr<const ServerAuth> auth_;

@@ -190,6 +190,8 @@ class Reader {
         if (!(err = integer(n, k, 1, 1000, v))) cfg_.max_contacts = static_cast<unsigned>(v);
       } else if (k == "foreign_domain_status") {
         if (!(err = integer(n, k, 403, 404, v))) cfg_.foreign_domain_status = static_cast<int>(v);
+      } else if (k == "stateless") {
+        err = boolean(n, k, cfg_.stateless_register);
       } else {
         err = unknown(n, "registrar", k);
       }

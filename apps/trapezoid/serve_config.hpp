@@ -51,6 +51,7 @@ struct ServeConfig {
   std::int64_t max_expires = 86400;
   unsigned max_contacts = 10;
   int foreign_domain_status = 404;  // or 403
+  bool stateless_register = true;   // §8.2.7: REGISTER answered without a server transaction
 
   // [proxy]
   bool record_route = true;

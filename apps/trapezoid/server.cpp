@@ -171,6 +171,7 @@ proxy::ProxyConfig proxy_config(const ServeConfig& cfg, unsigned worker) {
   p.mode = cfg.mode == ServeMode::kRedirect ? proxy::ProxyMode::kRedirect : proxy::ProxyMode::kProxy;
   p.record_route = cfg.record_route;
   p.recurse_on_3xx = cfg.recurse_on_3xx;
+  p.stateless_register = cfg.stateless_register;
   p.timer_c = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.timer_c);
   p.branch_tag = "w" + std::to_string(worker);
   return p;
@@ -439,6 +440,7 @@ int Server::run() {
           cfg.max_expires = fresh.max_expires;
           cfg.max_contacts = fresh.max_contacts;
           cfg.foreign_domain_status = fresh.foreign_domain_status;
+          cfg.stateless_register = fresh.stateless_register;
         }
       }
     }

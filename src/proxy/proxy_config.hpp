@@ -43,6 +43,10 @@ struct ProxyConfig {
   // The host written in our Record-Route and Via values; empty: the address of the socket
   // the request goes out on (or came in on, for the upstream Record-Route).
   std::string advertised_host;
+  // §8.2.7: answer a REGISTER for one of our domains as a stateless UAS, without a server
+  // transaction holding its request and response for Timer J (32 s on UDP). The registrar
+  // answers a retransmission as it answered the first copy (RegisterContext::stateless).
+  bool stateless_register = true;
   // §16.3 step 5: the option tags this element understands in Proxy-Require.
   std::vector<std::string> proxy_require_supported;
 };

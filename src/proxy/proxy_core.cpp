@@ -106,6 +106,27 @@ void ProxyCore::on_request(TransactionId tx, const sip::Message& request) {
   handle_request(tx, request);
 }
 
+bool ProxyCore::on_stateless_request(const sip::Message& request, const Peer& reply_to) {
+  // §8.2.7: a REGISTER for one of our domains is the registrar's, which answers a retransmission
+  // as it answered the first copy; no transaction needs to keep either for Timer J. Whatever
+  // would be refused, routed elsewhere or needs more care takes the stateful way, with the
+  // same checks as handle_request.
+  if (!config_.stateless_register || request.method() != Method::kRegister || draining_) return false;
+  Entry entry(*this);
+  sip::ValidationPolicy policy;
+  policy.role = sip::Role::kProxy;
+  policy.supported_extensions = proxy_require_;
+  if (!sip::validate_request(request, policy).ok()) return false;
+  const RouteSet rs = preprocess_routes(request, me());
+  if (!rs.routes.empty()) return false;
+  sip::Uri ruri;
+  if (!sip::parse_uri(rs.request_uri, ruri).empty() || !ruri.is_sip_or_sips()) return false;
+  if (!me().names_us(ruri) && !locator_.is_local_domain(ruri.host)) return false;
+  if (is_loop(request)) return false;
+  local_.on_register(ReplyTo{std::nullopt, reply_to}, request);
+  return true;
+}
+
 bool ProxyCore::validate(TransactionId tx, const sip::Message& request) {
   sip::ValidationPolicy policy;
   policy.role = sip::Role::kProxy;
@@ -174,7 +195,7 @@ void ProxyCore::handle_request(TransactionId tx, const sip::Message& request) {
   }
   // A REGISTER for one of our domains is the registrar's (§10.3).
   if (request.method() == Method::kRegister && local && !routed) {
-    local_.on_register(tx, request, env_.layer().peer(tx).value_or(Peer{}));
+    local_.on_register(ReplyTo{tx, env_.layer().peer(tx).value_or(Peer{})}, request);
     return;
   }
   // An OPTIONS for this element itself (no user part) is answered here (§11).

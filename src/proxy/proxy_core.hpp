@@ -53,6 +53,7 @@ class ProxyCore final : public transaction::TransactionUser {
 
   // transaction::TransactionUser
   void on_request(TransactionId tx, const sip::Message& request) override;
+  bool on_stateless_request(const sip::Message& request, const Peer& reply_to) override;
   void on_response(TransactionId tx, const sip::Message& response) override;
   void on_stray_ack(const sip::Message& ack, const Peer& source) override;
   void on_stray_response(const sip::Message& response, const Peer& source) override;

@@ -18,6 +18,13 @@ bool is_newer_than_request(const StoredBinding& b, const RegisterRequest& r) {
   return b.call_id() == r.call_id && r.cseq <= b.cseq();
 }
 
+// §8.2.7: a registrar answering without transactions sees retransmissions. A binding written
+// by this very request (its Call-ID and CSeq, recently) marks the request as such a copy.
+bool written_by_request(const StoredBinding& b, const RegisterRequest& r, const PlanContext& ctx) {
+  return ctx.repeat_window > 0 && b.call_id() == r.call_id && b.cseq() == r.cseq &&
+         b.updated_at() + ctx.repeat_window >= ctx.now;
+}
+
 Binding make_binding(const RequestedContact& c, const RegisterRequest& r, const PlanContext& ctx) {
   Binding b;
   b.contact = c.uri;
@@ -62,10 +69,14 @@ PlanVerdict plan_bindings(const RegisterRequest& request, const PlanContext& con
   // and which new contacts are added.
   std::vector<const RequestedContact*> latest(live.size(), nullptr);
   std::vector<const RequestedContact*> additions;
+  bool copy = false;  // a contact bound by this very request: a retransmission (§8.2.7)
   for (const RequestedContact& c : request.contacts) {
     if (const std::size_t i = find_live(c); i != BindingEdit::kNew) {
       // Compared with the binding as stored, not as this request already rewrote it.
-      if (latest[i] == nullptr && is_newer_than_request(live[i], request)) return kOutOfOrder;
+      if (latest[i] == nullptr && is_newer_than_request(live[i], request)) {
+        if (c.expires == 0 || !written_by_request(live[i], request, context)) return kOutOfOrder;
+        copy = true;
+      }
       latest[i] = &c;
       continue;
     }
@@ -78,6 +89,15 @@ PlanVerdict plan_bindings(const RegisterRequest& request, const PlanContext& con
     } else if (c.expires != 0) {
       additions.push_back(&c);
     }
+  }
+
+  if (copy) {
+    // A copy through and through: every contact it binds is bound by it already, and what it
+    // removed is gone. Then nothing is left to apply; anything else is out of order.
+    if (!additions.empty()) return kOutOfOrder;
+    for (std::size_t i = 0; i < live.size(); ++i)
+      if (latest[i] != nullptr && !written_by_request(live[i], request, context)) return kOutOfOrder;
+    return {};
   }
 
   std::size_t remaining = live.size();

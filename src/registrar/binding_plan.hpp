@@ -42,6 +42,10 @@ struct PlanContext {
   UnixSeconds now = 0;
   std::string_view received;     // the request's source, for Binding::received
   std::size_t max_contacts = 10; // per AoR; 0 means no limit
+  // > 0: a live binding written by a request with this request's Call-ID and CSeq at most
+  // this many seconds ago marks this request as a copy of that one (a retransmission reaching
+  // a stateless registrar): the plan is empty and succeeds. 0: such a request is out of order.
+  UnixSeconds repeat_window = 0;
 };
 
 struct PlanVerdict {

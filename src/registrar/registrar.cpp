@@ -194,7 +194,10 @@ RegisterOutcome Registrar::handle(const sip::Message& request, const RegisterCon
 
   // Steps 6 and 7, second part: the Call-ID/CSeq checks and the update, as one step under the
   // AoR's lock, so that no other REGISTER for it interleaves.
-  const PlanContext plan_context{.now = ctx.now, .received = ctx.source, .max_contacts = config_.max_contacts_per_aor};
+  const PlanContext plan_context{.now = ctx.now,
+                                 .received = ctx.source,
+                                 .max_contacts = config_.max_contacts_per_aor,
+                                 .repeat_window = ctx.stateless ? kRetransmissionWindow : 0};
   PlanVerdict verdict;
   auto decide = [&](std::span<const StoredBinding> live, BindingEdit& edit) {
     verdict = plan_bindings(parsed, plan_context, live, edit);

@@ -68,7 +68,16 @@ struct RegisterContext {
   UnixSeconds now = 0;
   std::string_view source;  // for Binding::received: "udp:192.0.2.4:5060", "tcp:[::1]:5061", ...
   std::string_view to_tag;  // the To-tag of the response (a token, e.g. sip::make_tag)
+  // The request is answered without a server transaction (§8.2.7), so its retransmissions
+  // reach handle() too: a copy of the request that wrote a binding (the same Call-ID and CSeq,
+  // within kRetransmissionWindow of the write) applies nothing and gets a 200 again, instead
+  // of the 500 a stale CSeq gets (§10.3 step 7).
+  bool stateless = false;
 };
+
+// How long after a REGISTER a copy of it may still arrive: Timer J's 64*T1 with T1 = 500 ms
+// (§17.2.2), the time a stateful registrar would absorb retransmissions.
+inline constexpr UnixSeconds kRetransmissionWindow = 32;
 
 struct RegisterOutcome {
   int status = 0;           // the response's status; 0 when no response can be built

@@ -89,8 +89,9 @@ TransactionLayer::Received TransactionLayer::receive_request(sip::Message&& msg,
     return Received::kStrayAck;
   }
   DialogRequestKey key;
-  sip::Via via;
-  if (!dialog_request_key(msg, key) || !top_via(msg, via)) return Received::kDropped;
+  if (!dialog_request_key(msg, key) || msg.top_via() == nullptr) return Received::kDropped;
+  // §8.2.7: the TU may answer it as a stateless UAS; then there is nothing to keep.
+  if (user_.on_stateless_request(msg, source)) return Received::kStateless;
 
   if (!msg.owns_bytes()) msg.own();
   const TransactionId id = next_id_++;

@@ -35,6 +35,7 @@ class TransactionLayer final : private TransactionEffects {
     kMatched,               // handed to an existing transaction
     kStrayAck,              // the TU got on_stray_ack
     kStrayResponse,         // the TU got on_stray_response
+    kStateless,             // the TU answered it without a transaction (on_stateless_request)
     kDropped,               // no Via, CSeq or Call-ID to match on: validate before receive()
   };
 

@@ -43,6 +43,11 @@ class TransactionUser {
   // A new server transaction's request; or, on an INVITE server transaction in the Accepted
   // state, the ACK of its 2xx (RFC 6026 §8.7). The message lives as long as the transaction.
   virtual void on_request(TransactionId tx, const sip::Message& request) = 0;
+  // A request that matches no transaction, before one is created for it: a TU that answers it
+  // as a stateless UAS (§8.2.7) does so here (its responses go to `reply_to`, §18.2.2, as the
+  // transport computed it) and returns true; no transaction is made. Its retransmissions come
+  // here again, so the TU must answer them as it answered the first copy. ACK never comes here.
+  virtual bool on_stateless_request(const sip::Message& /*request*/, const Peer& /*reply_to*/) { return false; }
   // A response for a client transaction (§17.1.1.2, §17.1.2.2).
   virtual void on_response(TransactionId tx, const sip::Message& response) = 0;
   // An ACK that matched no transaction: the ACK of a 2xx after Timer L, or one for a proxy to

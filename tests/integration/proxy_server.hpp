@@ -86,9 +86,11 @@ class ProxyServer final : public proxy::LocalRequestHandler, public transport::L
   std::error_code start_error;
 
   // proxy::LocalRequestHandler: no registrar in these tests.
-  void on_register(transaction::TransactionId tx, const sip::Message& req, const transaction::Peer&) override {
+  void on_register(const proxy::ReplyTo& reply, const sip::Message& req) override {
     sip::BuildResult r = sip::make_response(req, 501, {}, "reg");
-    if (r.ok()) worker_.respond(tx, r.bytes);
+    if (!r.ok()) return;
+    if (reply.tx) worker_.respond(*reply.tx, r.bytes);
+    else worker_.send_stateless(r.bytes, reply.peer);
   }
   // transport::Logger
   void log(transport::LogLevel, std::string_view) override {}

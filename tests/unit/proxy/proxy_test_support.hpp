@@ -134,12 +134,14 @@ class MapLocator final : public registrar::Locator {
 
 class RecordingHandler final : public LocalRequestHandler {
  public:
-  void on_register(TransactionId tx, const sip::Message& request, const Peer& source) override {
-    registers.push_back(tx);
-    sources.push_back(source);
+  void on_register(const ReplyTo& reply, const sip::Message& request) override {
+    replies.push_back(reply);
+    if (reply.tx) registers.push_back(*reply.tx);
+    sources.push_back(reply.peer);
     uris.emplace_back(request.request_uri());
   }
-  std::vector<TransactionId> registers;
+  std::vector<ReplyTo> replies;          // every REGISTER handed over
+  std::vector<TransactionId> registers;  // those with a server transaction
   std::vector<Peer> sources;
   std::vector<std::string> uris;
 };

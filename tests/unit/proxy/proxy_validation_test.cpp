@@ -132,16 +132,31 @@ TEST_F(ProxyValidation, OptionsToTheDomainIsAnsweredToo) {
   EXPECT_EQ(env.statuses_to(alice), std::vector<int>{200});
 }
 
-TEST_F(ProxyValidation, RegisterForALocalDomainGoesToTheHandler) {
+TEST_F(ProxyValidation, RegisterForALocalDomainGoesToTheHandlerWithoutATransaction) {
+  // §8.2.7: answered statelessly by default; a retransmission comes to the handler again.
   RequestSpec s;
   s.method = "REGISTER";
   s.uri = "sip:example.com";
   receive(s);
-  ASSERT_EQ(handler.registers.size(), 1u);
+  ASSERT_EQ(handler.replies.size(), 1u);
+  EXPECT_FALSE(handler.replies[0].tx.has_value());
   EXPECT_EQ(handler.uris[0], "sip:example.com");
   EXPECT_EQ(handler.sources[0], alice);
   EXPECT_TRUE(env.statuses_to(alice).empty());  // the handler answers, not the proxy
-  EXPECT_NE(layer->request(handler.registers[0]), nullptr);
+  EXPECT_EQ(layer->size(), 0u);
+  receive(s);
+  EXPECT_EQ(handler.replies.size(), 2u);
+  EXPECT_EQ(layer->size(), 0u);
+}
+
+TEST_F(ProxyValidation, AMalformedRegisterTakesTheStatefulWayAndGetsItsError) {
+  RequestSpec s;
+  s.method = "REGISTER";
+  s.uri = "sip:example.com";
+  s.extra = "Proxy-Require: frobnicate\r\n";
+  receive(s);
+  EXPECT_TRUE(handler.replies.empty());
+  EXPECT_EQ(env.statuses_to(alice), std::vector<int>{420});
 }
 
 TEST_F(ProxyValidation, RegisterForAForeignDomainIsForwarded) {
@@ -159,6 +174,20 @@ TEST_F(ProxyValidation, LocalAnswersAreLogged) {
   receive(s);
   ASSERT_FALSE(logger.lines.empty());
   EXPECT_EQ(logger.lines.back(), "INVITE sip:nobody@example.com -> 404 (local)");
+}
+
+TEST_F(ProxyValidationConfig, RegisterGoesToTheHandlerOnATransactionWhenConfigured) {
+  config.stateless_register = false;
+  start();
+  RequestSpec s;
+  s.method = "REGISTER";
+  s.uri = "sip:example.com";
+  receive(s);
+  ASSERT_EQ(handler.registers.size(), 1u);
+  EXPECT_EQ(handler.sources[0], alice);
+  EXPECT_NE(layer->request(handler.registers[0]), nullptr);
+  receive(s);  // the retransmission is absorbed by the transaction
+  EXPECT_EQ(handler.replies.size(), 1u);
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ TEST_F(RedirectServer, RegisterStillGoesToTheHandler) {
   s.method = "REGISTER";
   s.uri = "sip:example.com";
   receive(s);
-  EXPECT_EQ(handler.registers.size(), 1u);
+  EXPECT_EQ(handler.replies.size(), 1u);
 }
 
 TEST_F(RedirectServer, CancelGets200) {

@@ -760,5 +760,53 @@ TEST(RegistrarPolicy, ValidatesAsARegistrarSupportingPath) {
   EXPECT_TRUE(Registrar(no_path, service).validation_policy().supported_extensions.empty());
 }
 
+// --- Answered without a transaction (§8.2.7): retransmissions reach the registrar -------------
+
+class StatelessRegistrarTest : public RegistrarTest {
+ protected:
+  RegisterOutcome send_copy(const RegisterText& r, UnixSeconds now) {
+    sip::Message msg = parse_message(r.text());
+    return registrar->handle(msg, {.now = now, .source = kSource, .to_tag = "st1", .stateless = true});
+  }
+};
+
+TEST_F(StatelessRegistrarTest, ACopyOfTheRequestIsAnsweredAgainAndChangesNothing) {
+  RegisterText r = with_contacts({"<sip:bob@192.0.2.4>;expires=600", "<sip:bob@192.0.2.5>;expires=0"});
+  const RegisterOutcome first = send_copy(r, kT0);
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(first.changes.size(), 1u);
+  sink.take();
+  const RegisterOutcome again = send_copy(r, kT0 + 4);  // the client's retransmission
+  EXPECT_EQ(again.status, 200);
+  EXPECT_TRUE(again.changes.empty());
+  EXPECT_TRUE(sink.events().empty());
+  EXPECT_EQ(parse_response(again.response).contacts.size(), 1u);
+  EXPECT_EQ(service.lookup(kBob, kT0 + 4).at(0).expires_at, kT0 + 600);  // not refreshed again
+}
+
+TEST_F(StatelessRegistrarTest, TheSameCSeqDoingSomethingElseIsStillOutOfOrder) {
+  RegisterText r = with_contacts({"<sip:bob@192.0.2.4>;expires=600"});
+  ASSERT_EQ(send_copy(r, kT0).status, 200);
+  RegisterText remove = with_contacts({"<sip:bob@192.0.2.4>;expires=0"});  // same Call-ID and CSeq
+  EXPECT_EQ(send_copy(remove, kT0 + 1).status, 500);
+  RegisterText more = with_contacts({"<sip:bob@192.0.2.4>;expires=600", "<sip:bob@192.0.2.9>"});
+  EXPECT_EQ(send_copy(more, kT0 + 1).status, 500);
+  EXPECT_EQ(bound_contacts(kT0 + 1), std::vector<std::string>{"sip:bob@192.0.2.4"});
+}
+
+TEST_F(StatelessRegistrarTest, ACopyAfterTheRetransmissionWindowIsOutOfOrder) {
+  RegisterText r = with_contacts({"<sip:bob@192.0.2.4>;expires=600"});
+  ASSERT_EQ(send_copy(r, kT0).status, 200);
+  EXPECT_EQ(send_copy(r, kT0 + kRetransmissionWindow).status, 200);
+  EXPECT_EQ(send_copy(r, kT0 + kRetransmissionWindow + 1).status, 500);
+}
+
+TEST_F(StatelessRegistrarTest, ALowerCSeqIsOutOfOrder) {
+  RegisterText r = with_contacts({"<sip:bob@192.0.2.4>;expires=600"});
+  ASSERT_EQ(send_copy(r, kT0).status, 200);
+  r.cseq--;
+  EXPECT_EQ(send_copy(r, kT0 + 1).status, 500);
+}
+
 }  // namespace
 }  // namespace trapezoid::registrar
