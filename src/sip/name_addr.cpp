@@ -1,5 +1,6 @@
 #include "sip/name_addr.hpp"
 
+#include <initializer_list>
 #include <string>
 
 #include "sip/charset.hpp"
@@ -11,9 +12,26 @@ namespace {
 
 constexpr std::string_view kMalformed = "Malformed Address";
 
-}  // namespace
+// `v`, a view into the text at `from`, moved to the same offset of an equal text at `to`.
+std::string_view moved(std::string_view v, const char* from, const char* to) noexcept {
+  return v.data() == nullptr ? v : std::string_view(to + (v.data() - from), v.size());
+}
 
-std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept {
+// The parse of `text` when the known URI has that very text: a copy with its views moved,
+// which is what parse_uri would produce. False otherwise.
+bool copy_known(std::string_view text, const KnownUri* known, Uri& out) noexcept {
+  if (known == nullptr || known->parsed == nullptr || known->text != text) return false;
+  const char* const from = known->text.data();
+  const char* const to = text.data();
+  out = *known->parsed;
+  for (std::string_view* v : {&out.scheme_name, &out.user, &out.password, &out.host, &out.params,
+                              &out.headers, &out.opaque})
+    *v = moved(*v, from, to);
+  return true;
+}
+
+// scan_address up to the URI's text: out.uri is found, out.parsed_uri not yet touched.
+std::string_view scan_address_text(Scanner& s, NameAddr& out, AddrForm form) noexcept {
   // Field by field: parse_uri resets parsed_uri itself, and it is the bulk of the struct.
   out.display_name = {};
   out.uri = {};
@@ -80,12 +98,23 @@ std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept
   }
   s.set_pos(static_cast<std::size_t>(p - begin));
   if (out.uri.empty()) return malformed();
+  return {};
+}
+
+}  // namespace
+
+std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept {
+  if (std::string_view err = scan_address_text(s, out, form); !err.empty()) return err;
   return parse_uri(out.uri, out.parsed_uri);
 }
 
-std::string_view parse_name_addr(std::string_view text, NameAddr& out, AddrForm form) noexcept {
+std::string_view parse_name_addr(std::string_view text, NameAddr& out, AddrForm form,
+                                 const KnownUri* known) noexcept {
   Scanner s(text);
-  if (std::string_view err = scan_address(s, out, form); !err.empty()) return err;
+  if (std::string_view err = scan_address_text(s, out, form); !err.empty()) return err;
+  if (!copy_known(out.uri, known, out.parsed_uri)) {
+    if (std::string_view err = parse_uri(out.uri, out.parsed_uri); !err.empty()) return err;
+  }
   auto read_tag = [&out](const Param& p) {
     if (p.name.size() == 3 && charset::iequals(p.name, "tag")) out.tag = p.value;
     return true;

@@ -29,10 +29,20 @@ enum class AddrForm : unsigned char {
   kNameAddrOnly,        // Route, Record-Route, Path (rec-route = name-addr)
 };
 
+// A URI of the same message parsed before, with its text. A request's To often repeats its
+// Request-URI (a request sent straight to the UAS): an address whose URI text is byte for
+// byte the same takes a copy of this one, its views moved onto the address's own text,
+// instead of parsing it again. `parsed` must be parse_uri(text)'s successful result.
+struct KnownUri {
+  std::string_view text;
+  const Uri* parsed = nullptr;
+};
+
 // Parses one element. Returns "" on success, else a reason without the header's name
 // ("Malformed Address"); the caller names the header.
 [[nodiscard]] std::string_view parse_name_addr(std::string_view text, NameAddr& out,
-                                               AddrForm form = AddrForm::kNameAddrOrAddrSpec) noexcept;
+                                               AddrForm form = AddrForm::kNameAddrOrAddrSpec,
+                                               const KnownUri* known = nullptr) noexcept;
 
 // Parses [display-name] <URI> or an addr-spec at the cursor, without the parameters that may
 // follow: a building block for headers that read their own parameters (Contact).

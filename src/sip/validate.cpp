@@ -74,9 +74,37 @@ struct Facts {
   std::int64_t expires = -1;  // the Expires header; -1 when absent
 };
 
+// The option-tag, Method and route lists, checked by check_common.
+Verdict check_lists(const Message& msg) {
+  // Most messages carry none of the lists below: one test skips their eight loops.
+  if ((msg.count(HeaderId::kRequire) | msg.count(HeaderId::kProxyRequire) | msg.count(HeaderId::kUnsupported) |
+       msg.count(HeaderId::kSupported) | msg.count(HeaderId::kAllow) | msg.count(HeaderId::kRoute) |
+       msg.count(HeaderId::kRecordRoute) | msg.count(HeaderId::kPath)) == 0)
+    return {};
+  // option-tag and Method lists (§20.5, §20.29, §20.32, §20.37, §20.40): tokens, no empty
+  // elements, so that a malformed Require cannot hide the tag it demands. Supported and Allow
+  // may be empty altogether (§25.1: "Supported = ... HCOLON [option-tag *(COMMA option-tag)]",
+  // "Allow = ... HCOLON [Method *(COMMA Method)]"); Require, Proxy-Require and Unsupported not.
+  const auto is_token = [](std::string_view tag) { return charset::all_token(tag); };
+  for (HeaderId id : {HeaderId::kRequire, HeaderId::kProxyRequire, HeaderId::kUnsupported})
+    if (!all_elements(msg, id, is_token)) return malformed(id);
+  for (HeaderId id : {HeaderId::kSupported, HeaderId::kAllow}) {
+    bool ok = true;
+    msg.for_each(id, [&](const HeaderField& h) {
+      if (ok && !trim_lws(h.value).empty())
+        ok = for_each_list_element(h.value, [&](std::string_view tag) { return ok = is_token(tag); }) && ok;
+    });
+    if (!ok) return malformed(id);
+  }
+  for (HeaderId id : {HeaderId::kRoute, HeaderId::kRecordRoute, HeaderId::kPath})
+    if (!for_each_scanned<NameAddr>(msg, id, scan_route, [](const NameAddr&) {})) return malformed(id);
+  return {};
+}
+
 // Checks the header fields both requests and responses need (§8.1.1, §20): presence, no
 // repeats of single-value fields, and the syntax of each typed field.
-Verdict check_common(const Message& msg, Facts& facts) {
+// `ruri` is the parsed Request-URI of a request, nullptr for a response.
+Verdict check_common(const Message& msg, Facts& facts, const Uri* ruri) {
   for (HeaderId id : {HeaderId::kVia, HeaderId::kFrom, HeaderId::kTo, HeaderId::kCallId, HeaderId::kCSeq})
     if (msg.count(id) == 0) return missing(id);
   if (HeaderId id = msg.repeated_single_header(); id != HeaderId::kUnknown) return multiple(id);
@@ -84,9 +112,12 @@ Verdict check_common(const Message& msg, Facts& facts) {
   if (!for_each_scanned<Via>(msg, HeaderId::kVia, scan_via, [](const Via&) {}))
     return malformed(HeaderId::kVia);
 
-  // From is only checked; To is kept for the registrar (§10.3 step 5).
+  // From is only checked; To is kept for the registrar (§10.3 step 5). A To URI that repeats
+  // the Request-URI is copied rather than parsed again.
   if (!parse_name_addr(msg.find(HeaderId::kFrom)->value, facts.to).empty()) return malformed(HeaderId::kFrom);
-  if (!parse_name_addr(msg.find(HeaderId::kTo)->value, facts.to).empty()) return malformed(HeaderId::kTo);
+  const KnownUri known{msg.request_uri(), ruri};
+  if (!parse_name_addr(msg.find(HeaderId::kTo)->value, facts.to, AddrForm::kNameAddrOrAddrSpec, &known).empty())
+    return malformed(HeaderId::kTo);
   if (!valid_call_id(msg.find(HeaderId::kCallId)->value)) return malformed(HeaderId::kCallId);
   if (!parse_cseq(msg.find(HeaderId::kCSeq)->value, facts.cseq).empty()) return malformed(HeaderId::kCSeq);
 
@@ -109,30 +140,14 @@ Verdict check_common(const Message& msg, Facts& facts) {
   });
   if (!contacts_ok || (star && contacts > 1)) return malformed(HeaderId::kContact);
   facts.contact_star = star;
-  // option-tag and Method lists (§20.5, §20.29, §20.32, §20.37, §20.40): tokens, no empty
-  // elements, so that a malformed Require cannot hide the tag it demands. Supported and Allow
-  // may be empty altogether (§25.1: "Supported = ... HCOLON [option-tag *(COMMA option-tag)]",
-  // "Allow = ... HCOLON [Method *(COMMA Method)]"); Require, Proxy-Require and Unsupported not.
-  const auto is_token = [](std::string_view tag) { return charset::all_token(tag); };
-  for (HeaderId id : {HeaderId::kRequire, HeaderId::kProxyRequire, HeaderId::kUnsupported})
-    if (!all_elements(msg, id, is_token)) return malformed(id);
-  for (HeaderId id : {HeaderId::kSupported, HeaderId::kAllow}) {
-    bool ok = true;
-    msg.for_each(id, [&](const HeaderField& h) {
-      if (ok && !trim_lws(h.value).empty())
-        ok = for_each_list_element(h.value, [&](std::string_view tag) { return ok = is_token(tag); }) && ok;
-    });
-    if (!ok) return malformed(id);
-  }
-  for (HeaderId id : {HeaderId::kRoute, HeaderId::kRecordRoute, HeaderId::kPath})
-    if (!for_each_scanned<NameAddr>(msg, id, scan_route, [](const NameAddr&) {})) return malformed(id);
-  return {};
+  return check_lists(msg);
 }
 
 // The first option tag of a Require/Proxy-Require list that is not supported, or "".
 std::string_view first_unsupported(const Message& msg, HeaderId id,
                                    std::span<const std::string_view> supported) {
   std::string_view found;
+  if (msg.count(id) == 0) return found;  // the usual case, without setting up the walk
   (void)for_each_element(msg, id, [&](std::string_view tag) {
     for (std::string_view s : supported)
       if (charset::iequals(s, tag)) return true;
@@ -223,7 +238,7 @@ Verdict check_request_syntax(const Message& msg, Uri& ruri, Facts& facts) {
   // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11 lets a
   // receiver reject them with 400).
   if (ruri.is_sip_or_sips() && !ruri.headers.empty()) return {400, "Headers Not Allowed In Request-URI", {}};
-  return check_common(msg, facts);
+  return check_common(msg, facts, &ruri);
 }
 
 }  // namespace
@@ -252,7 +267,7 @@ Verdict validate_response(const Message& msg) {
   if (!msg.is_response()) return {400, "Not A Response", {}};
   if (!is_sip_2_0(msg)) return {400, "Version Not Supported", {}};
   Facts facts;
-  return check_common(msg, facts);
+  return check_common(msg, facts, nullptr);
 }
 
 }  // namespace trapezoid::sip

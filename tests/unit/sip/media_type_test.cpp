@@ -128,5 +128,33 @@ TEST(MediaType, ResetsTheOutputOnEachCall) {
   EXPECT_TRUE(t.params.empty());
 }
 
+// "application/sdp" as written takes a shortcut; it must give what the general parse gives,
+// and the shortcut must not catch its near misses.
+TEST(MediaType, SdpShortcutAgreesWithGeneralParse) {
+  MediaType sdp;
+  ASSERT_TRUE(parse_media_type("application/sdp", sdp).empty());
+  EXPECT_EQ(sdp.type, "application");
+  EXPECT_EQ(sdp.subtype, "sdp");
+  EXPECT_TRUE(sdp.params.empty());
+  MediaType spaced;
+  ASSERT_TRUE(parse_media_type("application / sdp", spaced).empty());
+  EXPECT_EQ(spaced.type, sdp.type);
+  EXPECT_EQ(spaced.subtype, sdp.subtype);
+  MediaType upper;
+  ASSERT_TRUE(parse_media_type("Application/SDP;charset=utf-8", upper).empty());
+  EXPECT_EQ(upper.params.raw(), "charset=utf-8");
+  MediaType bad;
+  EXPECT_FALSE(parse_media_type("application/sdp;", bad).empty());
+  EXPECT_FALSE(parse_media_type("application/sdp x", bad).empty());
+  for (const MediaType* t : {&sdp, &spaced, &upper}) {
+    EXPECT_TRUE(t->in_range("application/sdp"));
+    EXPECT_TRUE(t->in_range("APPLICATION/sdp"));
+    EXPECT_TRUE(t->in_range("application/*"));
+    EXPECT_TRUE(t->in_range("*/*"));
+    EXPECT_FALSE(t->in_range("application/sdpx"));
+    EXPECT_FALSE(t->in_range("text/sdp"));
+  }
+}
+
 }  // namespace
 }  // namespace trapezoid::sip

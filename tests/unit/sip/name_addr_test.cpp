@@ -259,5 +259,47 @@ TEST(NameAddr, UnquoteResolvesQuotedPairs) {
   EXPECT_EQ(unquote(""), "");
 }
 
+// A URI copied from a known parse (To repeating the Request-URI) is the parse itself: the
+// same fields, its views inside the address's own text.
+TEST(NameAddr, KnownUriCopyEqualsParse) {
+  for (std::string_view uri_text : {"sip:bob@biloxi.com", "sips:alice:pw@[2001:db8::1]:5061;transport=tcp;lr",
+                                    "sip:+1-212-555-1212@gw.example.com;user=phone", "tel:+1-201-555-0123"}) {
+    const std::string request_uri(uri_text);  // elsewhere in the message
+    Uri known_parse;
+    ASSERT_TRUE(parse_uri(request_uri, known_parse).empty()) << uri_text;
+    const KnownUri known{request_uri, &known_parse};
+    const std::string to = "Bob <" + std::string(uri_text) + ">;tag=a6c85cf";
+    NameAddr copied;
+    NameAddr parsed;
+    ASSERT_TRUE(parse_name_addr(to, copied, AddrForm::kNameAddrOrAddrSpec, &known).empty()) << uri_text;
+    ASSERT_TRUE(parse_name_addr(to, parsed).empty()) << uri_text;
+    const Uri& a = copied.parsed_uri;
+    const Uri& b = parsed.parsed_uri;
+    for (auto field : {&Uri::scheme_name, &Uri::user, &Uri::password, &Uri::host, &Uri::params, &Uri::headers,
+                       &Uri::opaque}) {
+      EXPECT_EQ(a.*field, b.*field) << uri_text;
+      EXPECT_EQ((a.*field).data(), (b.*field).data()) << uri_text;  // into `to`, not request_uri
+    }
+    EXPECT_EQ(a.scheme, b.scheme);
+    EXPECT_EQ(a.has_user, b.has_user);
+    EXPECT_EQ(a.has_password, b.has_password);
+    EXPECT_EQ(a.host_kind, b.host_kind);
+    EXPECT_EQ(a.port, b.port);
+    EXPECT_EQ(a.has_port, b.has_port);
+    EXPECT_EQ(copied.tag, "a6c85cf");
+  }
+}
+
+// A known URI with other text is not used.
+TEST(NameAddr, KnownUriWithOtherTextIsParsed) {
+  Uri known_parse;
+  ASSERT_TRUE(parse_uri("sip:carol@chicago.com", known_parse).empty());
+  const KnownUri known{"sip:carol@chicago.com", &known_parse};
+  NameAddr a;
+  ASSERT_TRUE(parse_name_addr("<sip:bob@biloxi.com>", a, AddrForm::kNameAddrOrAddrSpec, &known).empty());
+  EXPECT_EQ(a.parsed_uri.user, "bob");
+  EXPECT_EQ(parse_name_addr("<sip:bob@bad_host>", a, AddrForm::kNameAddrOrAddrSpec, &known), "Bad URI Host");
+}
+
 }  // namespace
 }  // namespace trapezoid::sip
