@@ -28,6 +28,7 @@
 #include "store/write_behind.hpp"
 #include "transaction/message_fields.hpp"
 #include "transport/endpoint.hpp"
+#include "transport/stream_directory.hpp"
 
 namespace trapezoid::apps {
 namespace {
@@ -344,10 +345,15 @@ int Server::run() {
   std::shared_ptr<const ServerAuth> auth = server_auth(cfg, db_path, auth_parts, locations, auth_error);
   if (!auth_error.empty()) return fail(auth_error);
 
+  // A stream connection lives in the worker that accepted or opened it; the directory lets the
+  // others write on it (a UA behind NAT is reachable over its registered connection only).
+  // Declared before the pool: it outlives the workers.
+  transport::StreamDirectory streams(workers);
   std::vector<std::unique_ptr<ServerWorker>> pool;
   for (unsigned i = 0; i < workers; ++i) {
     pool.push_back(std::make_unique<ServerWorker>(i, transport, timer_config(cfg), proxy_config(cfg, i),
                                                   dns_config(cfg), locations, registrar, log, auth));
+    pool.back()->join(streams);
     if (std::error_code start_ec = pool.back()->start()) {
       return fail("cannot listen (worker " + std::to_string(i) + "): " + start_ec.message());
     }

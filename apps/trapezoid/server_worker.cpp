@@ -51,6 +51,8 @@ ServerWorker::ServerWorker(unsigned index, transport::WorkerConfig transport, tr
 
 ServerWorker::~ServerWorker() = default;
 
+void ServerWorker::join(transport::StreamDirectory& directory) { parts_->worker.join(directory, index_); }
+
 std::error_code ServerWorker::start() { return parts_->worker.start(); }
 
 bool ServerWorker::start_dns(std::string& error) {

@@ -42,6 +42,9 @@ class ServerWorker {
   ServerWorker(const ServerWorker&) = delete;
   ServerWorker& operator=(const ServerWorker&) = delete;
 
+  // Before start(): worker `index` of the server's stream directory (see TransportWorker::join):
+  // a request for a far end whose connection another worker owns is written on it there.
+  void join(transport::StreamDirectory& directory);
   [[nodiscard]] std::error_code start();
   // After start(): the worker's DNS client (RFC 3263) on its event loop, for the transports
   // and address families it listens on. false and `error` when c-ares cannot be set up.

@@ -48,7 +48,9 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   SipWorker(const SipWorker&) = delete;
   SipWorker& operator=(const SipWorker&) = delete;
 
-  // As TransportWorker: bind, run the loop on the calling thread, end it from any thread.
+  // As TransportWorker: join a server's stream directory (before start()), bind, run the loop
+  // on the calling thread, end it from any thread.
+  void join(transport::StreamDirectory& directory, unsigned index) { transport_.join(directory, index); }
   [[nodiscard]] std::error_code start();
   void run();
   void stop();

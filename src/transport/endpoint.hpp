@@ -66,7 +66,8 @@ struct Endpoint {
 // "UDP 192.0.2.4:5060", "TCP [::1]:5061".
 [[nodiscard]] std::string to_string(const Endpoint& e);
 
-// Identifies one stream connection within its worker; 0 is none.
+// Identifies one stream connection; 0 is none. Among a server's workers the top bits name
+// the worker that owns it (StreamDirectory::owner_of).
 using ConnectionId = std::uint64_t;
 
 // Where a received message came from: the far end, for a stream the connection it arrived

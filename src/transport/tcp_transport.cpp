@@ -7,6 +7,7 @@
 #include "sip/charset.hpp"
 #include "transport/asio_endpoint.hpp"
 #include "transport/reuse_port.hpp"
+#include "transport/stream_directory.hpp"
 #include "transport/stream_connection.hpp"
 #include "transport/tls_connection.hpp"
 #include "transport/tls_context.hpp"
@@ -60,6 +61,11 @@ void TcpTransport::start() {
   for (Listener& l : listeners_) accept(l);
 }
 
+void TcpTransport::join(StreamDirectory& directory, unsigned index) {
+  directory_ = &directory;
+  next_id_ = StreamDirectory::first_id(index);
+}
+
 void TcpTransport::accept(Listener& listener) {
   tcp::acceptor& acceptor = *listener.acceptor;
   acceptor.async_accept([this, &listener](boost::system::error_code ec, tcp::socket socket) {
@@ -98,7 +104,15 @@ void TcpTransport::on_accepted(tcp::socket socket, TransportKind kind) {
 
 void TcpTransport::add(std::shared_ptr<Connection> c, const Source& source, bool opened,
                        std::string_view server_name) {
-  by_id_.emplace(source.connection, Entry{std::move(c), source.remote, opened, std::string(server_name)});
+  Entry e{std::move(c), source.remote, opened, std::string(server_name)};
+  // Other workers reuse by address what this one would reuse for a request without a name: a
+  // plain connection, or a TLS one this side opened and verified against the address.
+  const Target by_address{source.remote, 0};
+  if (directory_ != nullptr && reusable(e, by_address, {})) {
+    directory_->publish(source.remote, source.connection);
+    e.published = true;
+  }
+  by_id_.emplace(source.connection, std::move(e));
   // RFC 3261 §18: indexed by the far end's address, port and transport (the latest wins).
   by_remote_[source.remote] = source.connection;
   count_.store(by_id_.size(), std::memory_order_relaxed);
@@ -156,7 +170,17 @@ std::shared_ptr<Connection> TcpTransport::open(const Target& target, std::string
 }
 
 void TcpTransport::send(std::string bytes, const Target& target, std::string_view server_name) {
-  if (Connection* open_one = find(target, server_name)) return open_one->send(std::move(bytes));
+  if (!send_open(bytes, target, server_name)) send_new(std::move(bytes), target, server_name);
+}
+
+bool TcpTransport::send_open(std::string& bytes, const Target& target, std::string_view server_name) {
+  Connection* open_one = find(target, server_name);
+  if (open_one == nullptr) return false;
+  open_one->send(std::move(bytes));
+  return true;
+}
+
+void TcpTransport::send_new(std::string bytes, const Target& target, std::string_view server_name) {
   std::error_code ec;
   std::shared_ptr<Connection> c = open(target, server_name, ec);
   if (!c) return sink_.send_failed(target, ec);
@@ -185,6 +209,7 @@ void TcpTransport::on_closed(ConnectionId id) {
   auto keep = std::move(it->second.connection);
   auto r = by_remote_.find(it->second.remote);
   if (r != by_remote_.end() && r->second == id) by_remote_.erase(r);
+  if (it->second.published) directory_->withdraw(it->second.remote, id);
   by_id_.erase(it);
   boost::asio::post(io_, [keep] {});
   count_.store(by_id_.size(), std::memory_order_relaxed);

@@ -26,6 +26,10 @@
 #include "transport/connection.hpp"
 #include "transport/tls_config.hpp"
 
+namespace trapezoid::transport {
+class StreamDirectory;
+}
+
 namespace trapezoid::transport::detail {
 
 class TlsContext;
@@ -46,11 +50,18 @@ class TcpTransport final : public ConnectionOwner {
   [[nodiscard]] std::vector<Endpoint> local_endpoints() const;
   // Starts the accept loops.
   void start();
+  // Before start(): ids from StreamDirectory::first_id(index), and every connection usable by
+  // address (see reusable()) published in `directory` while it is open.
+  void join(StreamDirectory& directory, unsigned index);
   // On target.connection if open (for a kTls target: a TLS one), else an open connection to
   // target.remote, else a new one. TLS: `server_name` is what the server's certificate must
   // match (and the SNI); empty: the address. Only connections this side opened to the same
   // name are reused by address.
   void send(std::string bytes, const Target& target, std::string_view server_name = {});
+  // send() without opening: false (and `bytes` untouched) when no open connection serves it.
+  [[nodiscard]] bool send_open(std::string& bytes, const Target& target, std::string_view server_name = {});
+  // send() on a new connection (none is open for the target).
+  void send_new(std::string bytes, const Target& target, std::string_view server_name = {});
   // A request the size rule moved off UDP (RFC 3261 §18.1.1): `tcp_bytes` (top Via says TCP)
   // over TCP to `udp_peer`'s address and port; `udp_bytes`, the original, over UDP instead
   // if no connection can be established (InboundSink::retry_over_udp).
@@ -70,6 +81,7 @@ class TcpTransport final : public ConnectionOwner {
     Endpoint remote;
     bool opened = false;      // this side connected (and, for TLS, verified the server)
     std::string server_name;  // TLS, opened: the name the server was verified against
+    bool published = false;   // in the directory
   };
 
   void accept(Listener& listener);
@@ -92,6 +104,7 @@ class TcpTransport final : public ConnectionOwner {
   std::unordered_map<ConnectionId, Entry> by_id_;
   std::map<Endpoint, ConnectionId> by_remote_;
   ConnectionId next_id_ = 1;
+  StreamDirectory* directory_ = nullptr;
   std::atomic<std::size_t> count_{0};
 };
 

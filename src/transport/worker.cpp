@@ -11,6 +11,7 @@
 #include "transport/inbound.hpp"
 #include "transport/send_batch.hpp"
 #include "transport/size_rule.hpp"
+#include "transport/stream_directory.hpp"
 #include "transport/tcp_transport.hpp"
 #include "transport/tls_policy.hpp"
 #include "transport/udp_only_peers.hpp"
@@ -101,8 +102,39 @@ struct TransportWorker::Impl final : detail::InboundSink {
         return send_udp(std::move(bytes), target);
       case TransportKind::kTcp:
       case TransportKind::kTls:
-        return tcp.send(std::move(bytes), target, server_name);
+        if (tcp.send_open(bytes, target, server_name) || send_elsewhere(bytes, target, server_name)) return;
+        return tcp.send_new(std::move(bytes), target, server_name);
     }
+  }
+
+  // RFC 3261 §18.1.1, §18.2.2 across workers: the connection the target names, or the one the
+  // directory knows to its far end, may live in another worker. The bytes are written there,
+  // on the owner's thread; the sender's transaction stays here (a stream needs no
+  // retransmissions), and a connection gone meanwhile comes back here as a transport error
+  // (§8.1.3.1, §17.1.4). False (and `bytes` untouched) when no other worker has one.
+  bool send_elsewhere(std::string& bytes, const Target& target, std::string_view server_name) {
+    if (directory == nullptr) return false;
+    ConnectionId id = target.connection;
+    if (id == 0 || StreamDirectory::owner_of(id) == index) {
+      // A TLS server reached by name: only connections this worker verified for that name.
+      if (!server_name.empty()) return false;
+      const std::optional<ConnectionId> found = directory->find(target.remote);
+      if (!found) return false;
+      id = *found;
+    }
+    if (StreamDirectory::owner_of(id) == index) return false;  // ours, and closed meanwhile
+    TransportWorker* owner = directory->worker(StreamDirectory::owner_of(id));
+    if (owner == nullptr) return false;
+    Impl* there = owner->impl_.get();
+    boost::asio::post(there->io, [there, here = this, b = std::move(bytes), target, on = Target{target.remote, id},
+                                  name = std::string(server_name)]() mutable {
+      if (there->closing) return;
+      if (there->tcp.send_open(b, on, name)) return;
+      boost::asio::post(here->io, [here, target] {
+        if (!here->closing) here->handler.on_transport_error(target, std::make_error_code(std::errc::not_connected));
+      });
+    });
+    return true;
   }
 
   // RFC 3261 §18.1.1: a request over 1300 bytes (the path MTU is unknown) goes over TCP, unless
@@ -214,6 +246,8 @@ struct TransportWorker::Impl final : detail::InboundSink {
   int burst_depth = 0;                            // > 0: UDP sends are queued (sendmmsg)
   std::vector<detail::SendFailure> failed_sends;  // of the flush under way
   UdpOnlyPeers udp_only;                          // refused TCP for a large request lately
+  StreamDirectory* directory = nullptr;           // the server's other workers' connections
+  unsigned index = 0;                             // this worker's place in the directory
   bool closing = false;
 };
 
@@ -221,6 +255,13 @@ TransportWorker::TransportWorker(WorkerConfig config, MessageHandler& handler, L
     : impl_(std::make_unique<Impl>(std::move(config), handler, logger)) {}
 
 TransportWorker::~TransportWorker() = default;
+
+void TransportWorker::join(StreamDirectory& directory, unsigned index) {
+  impl_->directory = &directory;
+  impl_->index = index;
+  impl_->tcp.join(directory, index);
+  directory.attach(index, *this);
+}
 
 std::error_code TransportWorker::start() {
   if (impl_->config.tls.enabled) {

@@ -41,6 +41,8 @@ class io_context;
 
 namespace trapezoid::transport {
 
+class StreamDirectory;
+
 struct WorkerConfig {
   // Each address gets a UDP socket and a TCP listener on the same port (RFC 3261 §18.2.1),
   // and a TLS listener on tls.port when TLS is enabled.
@@ -85,6 +87,12 @@ class TransportWorker {
   TransportWorker(const TransportWorker&) = delete;
   TransportWorker& operator=(const TransportWorker&) = delete;
 
+  // Before start(): joins a server's `directory` as worker `index` (the directory must outlive
+  // the worker). Its connection ids then name it as their owner, its connections that serve
+  // any request to their far end are published there, and a stream send that finds no
+  // connection here uses another worker's (see send()).
+  void join(StreamDirectory& directory, unsigned index);
+
   // Opens and binds the sockets, and loads the TLS files; an error names the first that failed
   // (bad configuration). A TLS file that cannot be loaded is a TlsErrc, and the log line names
   // the file and OpenSSL's reason.
@@ -108,7 +116,9 @@ class TransportWorker {
   // Any thread (work is moved to the worker's thread). UDP: one datagram to target.remote.
   // TCP, TLS: on target.connection while it is open, else on an open connection to
   // target.remote, else on a new connection (RFC 3261 §18.1.1, §18.2.2). Failures go to
-  // on_transport_error. A request for a sips: URI goes over TLS only (§26.2.2): over UDP or
+  // on_transport_error. In a directory (join()) "open" includes the other workers'
+  // connections: the bytes are written by the owner, on its thread, and a connection that
+  // closed meanwhile comes back here as on_transport_error (std::errc::not_connected). A request for a sips: URI goes over TLS only (§26.2.2): over UDP or
   // TCP it fails with TlsErrc::kSipsNeedsTls.
   //
   // The size rule (§18.1.1): a request over 1300 bytes for UDP goes over TCP to the same

@@ -23,7 +23,11 @@ namespace trapezoid::integration {
 
 class TestServer final : public transaction::TransactionUser, public transport::Logger {
  public:
-  explicit TestServer(transaction::TimerConfig timers = {}) : worker_(config(), *this, *this, timers) {
+  // With `directory`: worker `index` of a server's stream directory (TransportWorker::join).
+  explicit TestServer(transaction::TimerConfig timers = {}, transport::StreamDirectory* directory = nullptr,
+                      unsigned index = 0)
+      : worker_(config(), *this, *this, timers) {
+    if (directory != nullptr) worker_.join(*directory, index);
     start_error = worker_.start();
     if (!start_error) thread_ = std::thread([this] { worker_.run(); });
   }
