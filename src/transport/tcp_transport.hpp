@@ -60,6 +60,8 @@ class TcpTransport final : public ConnectionOwner {
   void send(std::string bytes, const Target& target, std::string_view server_name = {});
   // send() without opening: false (and `bytes` untouched) when no open connection serves it.
   [[nodiscard]] bool send_open(std::string& bytes, const Target& target, std::string_view server_name = {});
+  // Whether an open connection of this worker serves `target` (plain TCP, by id or address).
+  [[nodiscard]] bool has_open(const Target& target) { return find(target, {}) != nullptr; }
   // send() on a new connection (none is open for the target).
   void send_new(std::string bytes, const Target& target, std::string_view server_name = {});
   // A request the size rule moved off UDP (RFC 3261 §18.1.1): `tcp_bytes` (top Via says TCP)

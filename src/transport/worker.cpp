@@ -153,6 +153,11 @@ struct TransportWorker::Impl final : detail::InboundSink {
                                            " has no top Via to rewrite: sent over UDP");
       return send_udp(std::move(bytes), Target{to, 0});
     }
+    // Across workers: with no connection to that peer here, one another worker holds carries
+    // it (a UA registered over TCP is often reachable only that way); only when none is open
+    // anywhere is one opened, with the fallback to UDP.
+    const Target over_tcp{Endpoint{TransportKind::kTcp, to.address, to.port}, 0};
+    if (!tcp.has_open(over_tcp) && send_elsewhere(moved, over_tcp, {})) return;
     tcp.send_moved(std::move(moved), std::move(bytes), to);
   }
 

@@ -118,5 +118,25 @@ TEST_F(WorkerCross, ConnectionOpenedByOneWorkerIsReusedByTheOther) {
   EXPECT_EQ(b.worker.connection_count(), 0u);
 }
 
+// RFC 3261 §18.1.1 across workers: a request over 1300 bytes for a peer that another worker
+// holds a TCP connection to goes over that connection, not over a new one (which this client,
+// listening on nothing, would refuse) nor back to UDP.
+TEST_F(WorkerCross, ARequestMovedOffUdpByItsSizeTakesTheOtherWorkersConnection) {
+  ASSERT_FALSE(a.start_error);
+  ASSERT_FALSE(b.start_error);
+  TcpPeer client(a.tcp());
+  const Source from = connect_to_a(client);
+  ASSERT_NE(from.connection, 0u);
+
+  const std::string padding = "X-Padding: " + std::string(1400, 'p') + "\r\n";
+  std::string big = options_request("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKbig", padding, "big-one");
+  ASSERT_GT(big.size(), 1300u);
+  const Endpoint udp_peer{TransportKind::kUdp, from.remote.address, from.remote.port};
+  b.worker.send(std::move(big), Target{udp_peer, 0});
+  ASSERT_TRUE(client.read_until("Call-ID: big-one"));
+  EXPECT_EQ(b.rec.error_count(), 0u);
+  EXPECT_EQ(b.worker.connection_count(), 0u);
+}
+
 }  // namespace
 }  // namespace trapezoid::transport
