@@ -34,6 +34,7 @@ Message& Message::operator=(Message&& other) noexcept {
   first_ = other.first_;
   counts_ = other.counts_;
   owned_ = std::move(other.owned_);
+  syntax_valid_ = other.syntax_valid_;
   top_via_state_ = other.top_via_state_;
   if (top_via_state_ == ViaCache::kParsed) top_via_ = other.top_via_;
   other.clear();
@@ -64,6 +65,7 @@ void Message::clear() noexcept {
   header_count_ = 0;
   overflow_.clear();
   owned_.reset();
+  syntax_valid_ = false;
   top_via_state_ = ViaCache::kUnknown;
 }
 

@@ -79,6 +79,12 @@ class Message {
   [[nodiscard]] const Via* top_via() const noexcept;
   // The text of that element (LWS trimmed), "" when there is no Via field.
   [[nodiscard]] std::string_view top_via_text() const noexcept;
+
+  // Whoever ran validate_syntax() on this message and saw it pass says so here (the transport
+  // does, for every request it receives); validate_request() then does not parse again what
+  // that checked. A new parse clears it; only mark a message that passed.
+  void mark_syntax_valid() noexcept { syntax_valid_ = true; }
+  [[nodiscard]] bool syntax_valid() const noexcept { return syntax_valid_; }
   // Calls f(const HeaderField&) for every field with this id, in message order.
   template <class F>
   void for_each(HeaderId id, F&& f) const {
@@ -153,6 +159,8 @@ class Message {
   std::array<std::uint16_t, kHeaderIdCount> counts_{};
 
   std::unique_ptr<char[]> owned_;
+
+  bool syntax_valid_ = false;
 
   enum class ViaCache : std::uint8_t { kUnknown, kParsed, kMalformed };
   mutable ViaCache top_via_state_ = ViaCache::kUnknown;

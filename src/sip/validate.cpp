@@ -249,10 +249,32 @@ Verdict validate_syntax(const Message& msg) {
   return check_request_syntax(msg, ruri, facts);
 }
 
+namespace {
+
+// For a request whose syntax passed already (Message::syntax_valid): the Request-URI and what
+// the proxy's checks read (CSeq, Max-Forwards), parsed again; false when anything is amiss,
+// and then the whole check runs.
+bool proxy_facts_of_checked(const Message& msg, Uri& ruri, Facts& facts) {
+  const HeaderField* cseq = msg.find(HeaderId::kCSeq);
+  if (!msg.is_request() || cseq == nullptr || !parse_uri(msg.request_uri(), ruri).empty() ||
+      !parse_cseq(cseq->value, facts.cseq).empty())
+    return false;
+  const HeaderField* mf = msg.find(HeaderId::kMaxForwards);
+  return mf == nullptr || parse_max_forwards(mf->value, facts.max_forwards);
+}
+
+}  // namespace
+
 Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
   Uri ruri;
   Facts facts;
-  if (Verdict v = check_request_syntax(msg, ruri, facts); !v.ok()) return v;
+  // A proxy sees every request the transport validated on receipt: the syntax is not checked
+  // twice. The other roles read more of what the syntax check parses (To, Contact, Expires).
+  const bool checked = msg.syntax_valid() && policy.role == Role::kProxy && proxy_facts_of_checked(msg, ruri, facts);
+  if (!checked) {
+    facts = Facts{};
+    if (Verdict v = check_request_syntax(msg, ruri, facts); !v.ok()) return v;
+  }
   // §8.2.2.1 and §16.3 step 2: a scheme the element cannot handle is 416.
   if (ruri.scheme == UriScheme::kOther) return {416, "Unsupported URI Scheme", {}};
   switch (policy.role) {

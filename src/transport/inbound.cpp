@@ -75,6 +75,7 @@ Inbound InboundProcessor::on_parsed(sip::Message& msg, const Source& source, boo
   }
   if (sip::Verdict v = sip::validate_syntax(out.message); !v.ok())
     return reply(out.message, v.status, v.reason, source, stream);
+  out.message.mark_syntax_valid();  // the TU's validate_request need not repeat it
   out.message.own();
   out.action = Inbound::Action::kPassUp;
   return out;
