@@ -145,9 +145,10 @@ inline int run_command(const std::string& command) {
 
 namespace trapezoid::server_test {
 
-// A UDP port nobody uses on 127.0.0.1 right now (for a SIPp UAS to listen on).
-inline int free_udp_port() {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+// A loopback port of this socket type (SOCK_DGRAM, SOCK_STREAM) nobody uses right now: bound
+// for a moment, then released.
+inline int unused_loopback_port(int type) {
+  const int fd = ::socket(AF_INET, type, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -159,6 +160,9 @@ inline int free_udp_port() {
   if (fd >= 0) ::close(fd);
   return port;
 }
+
+// A UDP port nobody uses on 127.0.0.1 right now (for a SIPp UAS to listen on).
+inline int free_udp_port() { return unused_loopback_port(SOCK_DGRAM); }
 
 // One SIPp run against the server on 127.0.0.1:`server_port`, in the background; wait() gives
 // its exit code (0: every call passed). Bounded by timeout(1) and SIPp's own -timeout.

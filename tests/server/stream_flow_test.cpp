@@ -18,20 +18,8 @@
 namespace trapezoid::server_test {
 namespace {
 
-// A loopback TCP port with no listener (bound for a moment, then released).
-int dead_tcp_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  int port = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  if (fd >= 0) ::close(fd);
-  return port;
-}
+// A loopback TCP port with no listener.
+int dead_tcp_port() { return unused_loopback_port(SOCK_STREAM); }
 
 // The UA's one TCP connection to the server: SIP messages framed by Content-Length (§18.3).
 class StreamUa {
