@@ -111,13 +111,13 @@ void SipWorker::rearm() {
     const TimePoint tu_next = tu_timers_.begin()->first.first;
     if (!next || tu_next < *next) next = tu_next;
   }
-  if (next == armed_) return;
+  // The wake-up only ever moves earlier. Most timers are stopped within milliseconds of being
+  // set (A and E end with the first response), so following the next deadline out again would
+  // reprogram the OS timer, a system call, on nearly every message. A wake-up that comes too
+  // early, or with nothing left to do, finds nothing due and re-arms for what is then next.
+  if (!next || (armed_ && *armed_ <= *next)) return;
   armed_ = next;
-  if (next) {
-    transport_.wake_at(*next, [this] { wake(); });
-  } else {
-    transport_.cancel_wake();
-  }
+  transport_.wake_at(*next, [this] { wake(); });
 }
 
 void SipWorker::wake() {

@@ -1,5 +1,8 @@
 #include "transport/tls_policy.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "sip/charset.hpp"
 #include "sip/message.hpp"
 #include "sip/name_addr.hpp"
@@ -15,10 +18,20 @@ bool starts_with_sips(std::string_view text) noexcept {
   return text.size() >= kSips.size() && sip::charset::iequals(text.substr(0, kSips.size()), kSips);
 }
 
-// One pass over the bytes: most requests never mention a sips: URI and need no parse.
+// One pass over the bytes: most requests never mention a sips: URI and need no parse. Every
+// URI's scheme ends in a colon, so only the four bytes before each colon are compared: memchr
+// jumps between colons instead of trying "sips:" at every byte (this runs on every request
+// sent).
 bool mentions_sips(std::string_view bytes) noexcept {
-  for (std::size_t i = 0; i + kSips.size() <= bytes.size(); ++i) {
-    if ((bytes[i] == 's' || bytes[i] == 'S') && starts_with_sips(bytes.substr(i))) return true;
+  const char* const begin = bytes.data();
+  const char* const end = begin + bytes.size();
+  const char* at = begin + std::min<std::size_t>(bytes.size(), kSips.size() - 1);
+  while (at < end) {
+    const void* hit = std::memchr(at, ':', static_cast<std::size_t>(end - at));
+    if (hit == nullptr) return false;
+    const char* colon = static_cast<const char*>(hit);
+    if (starts_with_sips(std::string_view(colon - (kSips.size() - 1), kSips.size()))) return true;
+    at = colon + 1;
   }
   return false;
 }

@@ -29,6 +29,11 @@ TEST(TlsPolicy, FirstRouteDecidesTheNextHop) {
   EXPECT_TRUE(needs_tls(request_to("sip:bob@biloxi.com", "Route: <sips:proxy.atlanta.com;lr>\r\n")));
   EXPECT_TRUE(needs_tls(request_to("sip:bob@biloxi.com", "Route: \"P\" <sips:p1.atlanta.com;lr>, <sip:p2;lr>\r\n")));
   EXPECT_FALSE(needs_tls(request_to("sip:bob@biloxi.com", "Route: <sip:p1.atlanta.com;lr>, <sips:p2;lr>\r\n")));
+  // Found wherever the colon falls: upper case, and a Route that is the last header line.
+  EXPECT_TRUE(needs_tls(request_to("sip:bob@biloxi.com", "Route: <SIPS:proxy.atlanta.com;lr>\r\n")));
+  std::string last_route = request_to("sip:bob@biloxi.com");
+  last_route.insert(last_route.find("\r\n\r\n") + 2, "Route:<sips:p>\r\n");
+  EXPECT_TRUE(needs_tls(last_route));
 }
 
 TEST(TlsPolicy, ResponsesAndKeepAlivesAreNeverRefused) {
