@@ -167,6 +167,9 @@ transaction::TimerConfig timer_config(const ServeConfig& cfg) {
   return t;
 }
 
+// Every branch a worker makes starts "z9hG4bK" + this letter + the worker's index + ".".
+constexpr char kBranchLetter = 'w';
+
 proxy::ProxyConfig proxy_config(const ServeConfig& cfg, unsigned worker) {
   proxy::ProxyConfig p;
   p.mode = cfg.mode == ServeMode::kRedirect ? proxy::ProxyMode::kRedirect : proxy::ProxyMode::kProxy;
@@ -174,7 +177,7 @@ proxy::ProxyConfig proxy_config(const ServeConfig& cfg, unsigned worker) {
   p.recurse_on_3xx = cfg.recurse_on_3xx;
   p.stateless_register = cfg.stateless_register;
   p.timer_c = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.timer_c);
-  p.branch_tag = "w" + std::to_string(worker);
+  p.branch_tag = kBranchLetter + std::to_string(worker);
   return p;
 }
 
@@ -324,6 +327,9 @@ int Server::run() {
   }
   if (std::string busy = check_ports_free(transport); !busy.empty()) return fail("cannot listen: " + busy);
   transport.reuse_port = transport.port != 0;
+  // The kernel hands each UDP response to the worker whose branch it carries (the letter of
+  // proxy_config's branch_tag); the workers start, and bind, in index order below.
+  transport.steer_branch_letter = kBranchLetter;
   add_sent_by(transport);
 
   registrar::LocationServiceConfig loc_cfg;

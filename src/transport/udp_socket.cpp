@@ -3,13 +3,14 @@
 #include <sys/socket.h>
 
 #include "transport/asio_endpoint.hpp"
+#include "transport/response_steering.hpp"
 #include "transport/reuse_port.hpp"
 
 namespace trapezoid::transport::detail {
 
 using boost::asio::ip::udp;
 
-std::error_code UdpSocket::open(const IpAddress& address, std::uint16_t port, bool reuse_port) {
+std::error_code UdpSocket::open(const IpAddress& address, std::uint16_t port, bool reuse_port, char steer_letter) {
   boost::system::error_code ec;
   const udp::endpoint at(to_asio(address), port);
   socket_.open(at.protocol(), ec);
@@ -17,6 +18,10 @@ std::error_code UdpSocket::open(const IpAddress& address, std::uint16_t port, bo
   if (address.is_v6()) socket_.set_option(boost::asio::ip::v6_only(true), ec);
   if (!ec && reuse_port) ec = set_reuse_port(socket_.native_handle());
   if (!ec) socket_.bind(at, ec);
+  if (!ec && reuse_port && steer_letter != 0) {
+    const std::error_code steer = attach_branch_steering(socket_.native_handle(), steer_letter);
+    if (steer) ec.assign(steer.value(), boost::system::system_category());
+  }
   if (!ec) socket_.non_blocking(true, ec);
   if (ec) {
     close();

@@ -20,7 +20,9 @@ class UdpSocket {
   UdpSocket(boost::asio::io_context& io, InboundProcessor& processor, InboundSink& sink, std::size_t batch)
       : socket_(io), processor_(processor), sink_(sink), batch_(batch) {}
 
-  [[nodiscard]] std::error_code open(const IpAddress& address, std::uint16_t port, bool reuse_port);
+  // `steer_letter` (with `reuse_port`): the group's response steering (response_steering.hpp).
+  [[nodiscard]] std::error_code open(const IpAddress& address, std::uint16_t port, bool reuse_port,
+                                     char steer_letter = 0);
   [[nodiscard]] const Endpoint& local() const noexcept { return local_; }
   // Starts the receive loop; it ends when the socket closes.
   void start() { receive(); }

@@ -76,7 +76,7 @@ struct TransportWorker::Impl final : detail::InboundSink {
       std::unique_ptr<detail::UdpSocket> u;
       if (config.udp) {
         u = std::make_unique<detail::UdpSocket>(io, processor, *this, config.udp_batch);
-        if ((ec = u->open(address, port, reuse))) return ec;
+        if ((ec = u->open(address, port, reuse, config.steer_branch_letter))) return ec;
         port = u->local().port;
       }
       if (config.tcp) ec = tcp.listen(address, port, reuse, TransportKind::kTcp);
