@@ -22,7 +22,25 @@ bool same_host(std::string_view a, std::string_view b) {
 
 ProxyIdentity::ProxyIdentity(const ProxyConfig& config) : config_(config) {}
 
-void ProxyIdentity::set_endpoints(std::vector<Endpoint> endpoints) { endpoints_ = std::move(endpoints); }
+void ProxyIdentity::set_endpoints(std::vector<Endpoint> endpoints) {
+  endpoints_ = std::move(endpoints);
+  host_ports_.clear();
+}
+
+std::string_view ProxyIdentity::host_port(const Endpoint& ep) const {
+  // The advertised host can change with a reload of the configuration.
+  if (host_ports_.size() != endpoints_.size() || host_ports_for_ != config_.advertised_host) {
+    host_ports_.assign(endpoints_.size(), std::string());
+    host_ports_for_ = config_.advertised_host;
+  }
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    if (endpoints_[i] != ep) continue;
+    if (host_ports_[i].empty()) host_ports_[i] = host_of(ep) + ':' + std::to_string(ep.port);
+    return host_ports_[i];
+  }
+  scratch_ = host_of(ep) + ':' + std::to_string(ep.port);
+  return scratch_;
+}
 
 bool ProxyIdentity::is_our_host(std::string_view host) const {
   if (const std::optional<IpAddress> ip = IpAddress::parse(host)) {
@@ -73,9 +91,7 @@ std::string ProxyIdentity::record_route(const Endpoint& ep, bool sips) const {
   // that the dialog's later requests come back on the transport this side used (RFC 5658
   // double Record-Route across transports); UDP is the default and needs none.
   std::string out = sips ? "<sips:" : "<sip:";
-  out += host_of(ep);
-  out += ':';
-  out += std::to_string(ep.port);
+  out += host_port(ep);
   if (ep.transport == TransportKind::kTcp) out += ";transport=tcp";
   out += ";lr>";
   return out;
@@ -85,9 +101,7 @@ std::string ProxyIdentity::via(const Endpoint& ep, std::string_view branch) cons
   std::string out = "SIP/2.0/";
   out += transport::to_string(ep.transport);
   out += ' ';
-  out += host_of(ep);
-  out += ':';
-  out += std::to_string(ep.port);
+  out += host_port(ep);
   out += ";branch=";
   out += branch;
   return out;

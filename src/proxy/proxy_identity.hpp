@@ -48,9 +48,15 @@ class ProxyIdentity {
   [[nodiscard]] bool is_our_host(std::string_view host) const;
   [[nodiscard]] bool is_our_port(std::uint16_t port) const;
   [[nodiscard]] std::string host_of(const transport::Endpoint& ep) const;
+  // "HOST:PORT" of `ep`: kept per endpoint, since an address's text comes from inet_ntop
+  // (a printf underneath) and is written into every request forwarded.
+  [[nodiscard]] std::string_view host_port(const transport::Endpoint& ep) const;
 
   const ProxyConfig& config_;
   std::vector<transport::Endpoint> endpoints_;
+  mutable std::vector<std::string> host_ports_;  // per endpoint, filled on first use
+  mutable std::string host_ports_for_;           // the advertised host they were made with
+  mutable std::string scratch_;                  // host_port() of an endpoint not in the list
 };
 
 }  // namespace trapezoid::proxy

@@ -20,9 +20,54 @@ std::string_view after_first_value(std::string_view value) {
   return value.substr(static_cast<std::size_t>(second.data() - value.data()));
 }
 
+// With nothing to edit, the received bytes themselves with the top Via value cut out: one
+// copy instead of a field-by-field rebuild. Only when the message says its own length right
+// (the rebuild writes a Content-Length that matches the body); nullopt otherwise.
+std::optional<std::string> cut_top_via(const sip::Message& response, bool& any_via_left) {
+  if (response.count(HeaderId::kContentLength) != 1 ||
+      response.content_length() != static_cast<std::int64_t>(response.body().size()))
+    return std::nullopt;
+  const std::string_view raw = response.raw();
+  const sip::HeaderField* top = nullptr;
+  for (const sip::HeaderField& h : response.headers()) {
+    if (h.id != HeaderId::kVia) continue;
+    if (top != nullptr) {
+      any_via_left = true;
+      break;
+    }
+    top = &h;
+  }
+  if (top == nullptr) return std::nullopt;
+  const std::size_t value_at = static_cast<std::size_t>(top->value.data() - raw.data());
+  std::string out;
+  if (const std::string_view rest = after_first_value(top->value); !rest.empty()) {
+    any_via_left = true;
+    // "Via: a, b" becomes "Via: b".
+    const std::size_t rest_at = static_cast<std::size_t>(rest.data() - raw.data());
+    out.reserve(raw.size() - (rest_at - value_at));
+    out.append(raw.substr(0, value_at)).append(raw.substr(rest_at));
+    return out;
+  }
+  // The whole field line goes, up to and with the line break that ends its (last) line.
+  const std::size_t line_at = static_cast<std::size_t>(top->name.data() - raw.data());
+  const std::size_t eol = raw.find('\n', value_at + top->value.size());
+  if (eol == std::string_view::npos) return std::nullopt;
+  out.reserve(raw.size() - (eol + 1 - line_at));
+  out.append(raw.substr(0, line_at)).append(raw.substr(eol + 1));
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> upstream_response(const sip::Message& response, const UpstreamEdits& edits) {
+  if (edits.extra.empty() && !edits.contacts) {
+    bool any_via_left = false;
+    std::optional<std::string> cut = cut_top_via(response, any_via_left);
+    if (cut) {
+      if (!any_via_left) return std::nullopt;  // it was meant for this element
+      return cut;
+    }
+  }
   std::string out;
   out.reserve(response.raw().size() + 64);
   out.append(response.version()).append(" ").append(std::to_string(response.status_code()));

@@ -190,6 +190,37 @@ TEST(UpstreamResponse, ExtraFieldsAndReplacedContacts) {
             "Proxy-Authenticate: Digest realm=\"x\"\r\n\r\n");
 }
 
+TEST(UpstreamResponse, TopViaFieldGoesWholeAndTheRestStaysByteForByte) {
+  // Compact name, a folded top field, the next Via field in its own line, a body.
+  const std::string tail =
+      "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKa\r\n"
+      "To:  <sip:bob@example.com> ;tag=t\r\n"
+      "Content-Type: application/sdp\r\n"
+      "Content-Length: 5\r\n\r\n"
+      "v=0\r\n";
+  for (const std::string top : {"v: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKp.1\r\n",
+                                "Via: SIP/2.0/UDP 192.0.2.1:5060\r\n  ;branch=z9hG4bKp.1\r\n"}) {
+    const auto up = upstream_response(parse("SIP/2.0 180 Ringing\r\n" + top + tail));
+    ASSERT_TRUE(up) << top;
+    EXPECT_EQ(*up, "SIP/2.0 180 Ringing\r\n" + tail) << top;
+  }
+}
+
+TEST(UpstreamResponse, DatagramWithoutContentLengthGetsOne) {
+  // RFC 3261 §18.3: a datagram may leave it out; the next hop may be a stream.
+  const auto up = upstream_response(parse(
+      "SIP/2.0 200 OK\r\n"
+      "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKp.1\r\n"
+      "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKa\r\n"
+      "To: <sip:bob@example.com>;tag=t\r\n\r\n"));
+  ASSERT_TRUE(up);
+  EXPECT_EQ(*up,
+            "SIP/2.0 200 OK\r\n"
+            "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKa\r\n"
+            "To: <sip:bob@example.com>;tag=t\r\n"
+            "Content-Length: 0\r\n\r\n");
+}
+
 TEST(UpstreamResponse, ResponseForUsHasNoViaLeft) {
   const std::string mine =
       "SIP/2.0 200 OK\r\n"
