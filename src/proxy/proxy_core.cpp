@@ -653,11 +653,16 @@ void ProxyCore::send_best(ResponseContext& ctx) {
 
 void ProxyCore::forward_upstream(ResponseContext& ctx, const sip::Message& response) {
   // §16.7 item 3: our Via off; none left means the response was for us (not forwarded).
-  if (std::optional<std::string> up = upstream_response(response)) send_upstream(ctx, *up);
+  if (std::optional<std::string> up = upstream_response(response)) send_upstream(ctx, *up, &response);
 }
 
-void ProxyCore::send_upstream(ResponseContext& ctx, const std::string& bytes) {
-  if (env_.respond(ctx.server_tx, bytes)) return;
+void ProxyCore::send_upstream(ResponseContext& ctx, const std::string& bytes, const sip::Message* from) {
+  // Passed on, the response keeps the status and To tag it arrived with: no need to parse it.
+  const bool sent = from != nullptr
+                        ? env_.respond(ctx.server_tx, transaction::OutgoingResponse{bytes, from->status_code(),
+                                                                                   transaction::to_tag(*from)})
+                        : env_.respond(ctx.server_tx, bytes);
+  if (sent) return;
   // §16.7 item 9: "If the server transaction is no longer available to handle the
   // transmission, the element MUST forward the response statelessly".
   if (ctx.server_live) return;  // it refused this response in its state: nothing more to do

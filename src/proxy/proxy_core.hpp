@@ -125,7 +125,8 @@ class ProxyCore final : public transaction::TransactionUser {
   bool recurse(ResponseContext& ctx, const sip::Message& response);
   void send_best(ResponseContext& ctx);
   void forward_upstream(ResponseContext& ctx, const sip::Message& response);
-  void send_upstream(ResponseContext& ctx, const std::string& bytes);
+  // `from`: the received response these bytes pass on (its status and To tag), if any.
+  void send_upstream(ResponseContext& ctx, const std::string& bytes, const sip::Message* from = nullptr);
   void on_timer_c(TransactionId client_tx);
   void on_cancel_guard(TransactionId client_tx);
 

@@ -36,6 +36,11 @@ class ProxyEnvironment {
 
   // A response on a server transaction; false when it is gone or its state takes none.
   virtual bool respond(TransactionId server_tx, std::string_view response_bytes) = 0;
+  // The same, with the status and To tag already known (a response passed upstream): an
+  // environment on a real layer skips parsing the bytes again.
+  virtual bool respond(TransactionId server_tx, const transaction::OutgoingResponse& response) {
+    return respond(server_tx, response.bytes);
+  }
   // A new client transaction sending `request_bytes` to `destination`; nullopt when it could
   // not be created (the request does not parse, or its branch is taken).
   virtual std::optional<TransactionId> send_request(std::string_view request_bytes, const Peer& destination) = 0;

@@ -9,6 +9,10 @@ bool SipWorkerEnvironment::respond(TransactionId server_tx, std::string_view res
   return worker_->respond(server_tx, response_bytes);
 }
 
+bool SipWorkerEnvironment::respond(TransactionId server_tx, const transaction::OutgoingResponse& response) {
+  return worker_->respond(server_tx, response);
+}
+
 std::optional<TransactionId> SipWorkerEnvironment::send_request(std::string_view request_bytes,
                                                                 const Peer& destination) {
   return worker_->send_request(request_bytes, destination);

@@ -22,6 +22,7 @@ class SipWorkerEnvironment final : public ProxyEnvironment {
   void attach(transaction::SipWorker& worker) noexcept { worker_ = &worker; }
 
   bool respond(TransactionId server_tx, std::string_view response_bytes) override;
+  bool respond(TransactionId server_tx, const transaction::OutgoingResponse& response) override;
   std::optional<TransactionId> send_request(std::string_view request_bytes, const Peer& destination) override;
   bool send_stateless(std::string_view bytes, const Peer& destination) override;
   void abandon(TransactionId client_tx) override;

@@ -10,6 +10,8 @@ using sip::HeaderId;
 
 // The Via values of a field after its first one ("b, c" of "a, b, c"), or "" when it has one.
 std::string_view after_first_value(std::string_view value) {
+  // Values are separated by commas; a field without one holds one value (the usual case).
+  if (value.find(',') == std::string_view::npos) return {};
   std::string_view second;
   int seen = 0;
   (void)sip::for_each_list_element(value, [&](std::string_view e) {

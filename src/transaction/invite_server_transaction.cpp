@@ -21,7 +21,11 @@ void InviteServerTransaction::start() {
 }
 
 bool InviteServerTransaction::respond(const sip::Message& response) {
-  const int status = response.status_code();
+  return respond(OutgoingResponse{response.raw(), response.status_code(), to_tag(response)});
+}
+
+bool InviteServerTransaction::respond(const OutgoingResponse& response) {
+  const int status = response.status;
   if (state_ == State::kAccepted) {
     // RFC 6026 §8.7: retransmissions of the 2xx by the TU go out through the transaction.
     if (status < 200 || status >= 300) return false;
@@ -126,9 +130,9 @@ void InviteServerTransaction::send_last() {
   if (!transmit(last_response_)) on_transport_error();
 }
 
-void InviteServerTransaction::remember(const sip::Message& response) {
+void InviteServerTransaction::remember(const OutgoingResponse& response) {
   ServerTransactionBase::remember(response);
-  response_to_tag_.assign(to_tag(response));
+  response_to_tag_.assign(response.to_tag);
 }
 
 }  // namespace trapezoid::transaction

@@ -39,7 +39,8 @@ class InviteServerTransaction : public ServerTransactionBase<InviteServerState> 
   void start();
   // A response from the TU. false when this state takes none (after a non-2xx final, or a
   // non-2xx after a 2xx); the response is then not sent.
-  bool respond(const sip::Message& response);
+  bool respond(const OutgoingResponse& response);
+  bool respond(const sip::Message& response);  // reads status and To tag from the message
   // A request from the transport that matched: an INVITE retransmission or an ACK.
   void on_request(const sip::Message& request);
   void on_timer(TimerKind kind, std::uint32_t generation);
@@ -50,7 +51,7 @@ class InviteServerTransaction : public ServerTransactionBase<InviteServerState> 
 
  private:
   void send_last();
-  void remember(const sip::Message& response);
+  void remember(const OutgoingResponse& response);
 
   Duration timer_g_{0};
   std::string response_to_tag_;

@@ -14,6 +14,10 @@ NonInviteServerTransaction::NonInviteServerTransaction(TransactionId id, sip::Me
 void NonInviteServerTransaction::start() { ctx_.effects->pass_request(ctx_.id, request_); }
 
 bool NonInviteServerTransaction::respond(const sip::Message& response) {
+  return respond(OutgoingResponse{response.raw(), response.status_code(), {}});
+}
+
+bool NonInviteServerTransaction::respond(const OutgoingResponse& response) {
   if (state_ != State::kTrying && state_ != State::kProceeding) return false;
   remember(response);
   if (last_status_ < 200) {

@@ -26,7 +26,8 @@ class NonInviteServerTransaction : public ServerTransactionBase<NonInviteServerS
 
   void start();
   // A response from the TU; false (not sent) once a final response went out (§17.2.2).
-  bool respond(const sip::Message& response);
+  bool respond(const OutgoingResponse& response);
+  bool respond(const sip::Message& response);  // reads the status from the message
   // A retransmission of the request, matched per §17.2.3.
   void on_request(const sip::Message& request);
   void on_timer(TimerKind kind, std::uint32_t generation);

@@ -56,6 +56,11 @@ bool SipWorker::respond(TransactionId server_tx, std::string_view response_bytes
   return layer_.respond(server_tx, response_bytes, now());
 }
 
+bool SipWorker::respond(TransactionId server_tx, const OutgoingResponse& response) {
+  Busy busy(*this);
+  return layer_.respond(server_tx, response, now());
+}
+
 std::optional<TransactionId> SipWorker::send_request(std::string_view request_bytes, const Peer& destination) {
   Busy busy(*this);
   const auto kind = static_cast<transport::TransportKind>(destination.transport);

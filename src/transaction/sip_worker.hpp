@@ -61,6 +61,7 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
 
   // The layer calls with the clock read and the wake-up re-armed afterwards.
   bool respond(TransactionId server_tx, std::string_view response_bytes);
+  bool respond(TransactionId server_tx, const OutgoingResponse& response);
   std::optional<TransactionId> send_request(std::string_view request_bytes, const Peer& destination);
   // Bytes sent outside any transaction (a proxy forwarding an ACK for a 2xx or a stray 2xx
   // statelessly, §16.11). false when the transport failed at once; later failures are not

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "sip/message.hpp"
+#include "transaction/outgoing_response.hpp"
 #include "transaction/transaction_effects.hpp"
 
 namespace trapezoid::transaction {
@@ -78,9 +79,9 @@ class ServerTransactionBase : public TransactionBase<StateT> {
   using TransactionBase<StateT>::TransactionBase;
   ~ServerTransactionBase() = default;
 
-  void remember(const sip::Message& response) {
-    last_response_.assign(response.raw());
-    last_status_ = response.status_code();
+  void remember(const OutgoingResponse& response) {
+    last_response_.assign(response.bytes);
+    last_status_ = response.status;
   }
 
   std::string last_response_;

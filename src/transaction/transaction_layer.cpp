@@ -148,6 +148,13 @@ bool TransactionLayer::respond(TransactionId server_tx, std::string_view respons
   if (slot == nullptr || !slot->is_server()) return false;
   sip::Message response;  // borrows response_bytes for this call only
   if (!sip::parse_datagram(response_bytes, response).ok() || !response.is_response()) return false;
+  return respond(server_tx, OutgoingResponse{response.raw(), response.status_code(), to_tag(response)}, now);
+}
+
+bool TransactionLayer::respond(TransactionId server_tx, const OutgoingResponse& response, TimePoint now) {
+  CallScope scope(*this, now);
+  Slot* slot = find(server_tx);
+  if (slot == nullptr || !slot->is_server()) return false;
   bool sent = false;
   std::visit([&](auto& m) {
     if constexpr (requires { m.respond(response); }) sent = m.respond(response);

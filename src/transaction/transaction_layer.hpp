@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sip/message.hpp"
+#include "transaction/outgoing_response.hpp"
 #include "transaction/timer_queue.hpp"
 #include "transaction/transaction_effects.hpp"
 #include "transaction/transaction_table.hpp"
@@ -63,6 +64,8 @@ class TransactionLayer final : private TransactionEffects {
   // A response from the TU for a server transaction: bytes as built by sip::make_response.
   // false when the transaction is gone, the bytes are not a response, or its state takes none.
   bool respond(TransactionId server_tx, std::string_view response_bytes, TimePoint now);
+  // The same, for a TU that knows the response's status and To tag: no parse.
+  bool respond(TransactionId server_tx, const OutgoingResponse& response, TimePoint now);
 
   // The transport found out later that it cannot reach the transaction's peer (§17.1.4).
   void report_transport_error(TransactionId tx, TimePoint now);
