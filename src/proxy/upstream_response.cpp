@@ -11,7 +11,14 @@ using sip::HeaderId;
 // The Via values of a field after its first one ("b, c" of "a, b, c"), or "" when it has one.
 std::string_view after_first_value(std::string_view value) {
   // Values are separated by commas; a field without one holds one value (the usual case).
-  if (value.find(',') == std::string_view::npos) return {};
+  // Without a quoted string before the first comma, the second value starts after it (past
+  // any white space); quoted strings and empty elements take the general list reader.
+  const std::size_t mark = value.find_first_of(",\"");
+  if (mark == std::string_view::npos) return {};
+  if (value[mark] == ',' && mark != 0) {
+    const std::size_t next = value.find_first_not_of(" \t\r\n", mark + 1);
+    if (next != std::string_view::npos && value[next] != ',') return value.substr(next);
+  }
   std::string_view second;
   int seen = 0;
   (void)sip::for_each_list_element(value, [&](std::string_view e) {

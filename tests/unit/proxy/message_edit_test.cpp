@@ -206,6 +206,19 @@ TEST(UpstreamResponse, TopViaFieldGoesWholeAndTheRestStaysByteForByte) {
   }
 }
 
+TEST(UpstreamResponse, CombinedViaSplitsAtTheFirstCommaOutsideQuotes) {
+  const std::string rest = "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKa";
+  for (const std::string top : {"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKp.1,",
+                                "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKp.1 ,\r\n  ",
+                                "SIP/2.0/UDP 192.0.2.1;x=\"a, b\";branch=z9hG4bKp.1, "}) {
+    const auto up = upstream_response(parse("SIP/2.0 200 OK\r\nVia: " + top + rest +
+                                            "\r\nTo: <sip:bob@example.com>;tag=t\r\nContent-Length: 0\r\n\r\n"));
+    ASSERT_TRUE(up) << top;
+    EXPECT_EQ(*up, "SIP/2.0 200 OK\r\nVia: " + rest + "\r\nTo: <sip:bob@example.com>;tag=t\r\nContent-Length: 0\r\n\r\n")
+        << top;
+  }
+}
+
 TEST(UpstreamResponse, DatagramWithoutContentLengthGetsOne) {
   // RFC 3261 §18.3: a datagram may leave it out; the next hop may be a stream.
   const auto up = upstream_response(parse(
