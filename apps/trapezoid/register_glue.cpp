@@ -75,7 +75,8 @@ std::string RegisterGlue::stateless_tag(const sip::Message& request) {
     sip::SystemRandomSource random;
     return sip::make_tag(random) + sip::make_tag(random);
   }();
-  std::string material = key;
+  thread_local std::string material;  // reused: no allocation per REGISTER
+  material.assign(key);
   const sip::Via* via = request.top_via();
   if (via != nullptr) material.append(via->branch).append("|").append(via->host).append("|");
   material.append(transaction::call_id(request)).append("|").append(transaction::from_tag(request)).append("|");

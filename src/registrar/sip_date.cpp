@@ -37,9 +37,24 @@ void append_2(std::string& out, std::int64_t v) {
   out.push_back(static_cast<char>('0' + v % 10));
 }
 
+std::string format_uncached(UnixSeconds t);
+
 }  // namespace
 
 std::string format_sip_date(UnixSeconds t) {
+  // Every response of one second carries the same text: formatted once per second and thread.
+  thread_local UnixSeconds cached_at = 0;
+  thread_local std::string cached;
+  if (cached.empty() || t != cached_at) {
+    cached = format_uncached(t);
+    cached_at = t;
+  }
+  return cached;
+}
+
+namespace {
+
+std::string format_uncached(UnixSeconds t) {
   const std::int64_t days = floor_div(t, 86400);
   const std::int64_t second_of_day = t - days * 86400;
   const CivilDate date = civil_from_days(days);
@@ -62,5 +77,7 @@ std::string format_sip_date(UnixSeconds t) {
   out.append(" GMT");
   return out;
 }
+
+}  // namespace
 
 }  // namespace trapezoid::registrar
