@@ -17,6 +17,11 @@ With --max-rate it also searches, for each server and each scenario, the highest
 a run of --search-seconds completes every operation with none failed: the rate grows by half
 from --search-start until a run fails, falls short of the rate asked (SIPp itself at its limit)
 or reaches the cap, then the gap is bisected --search-steps times.
+
+With --floor it also measures the call scenario through udp_relay_floor.c (server "udp-relay
+floor"): one recvfrom() and one sendto() per message and no SIP processing, the kernel's share
+of a call that no one-wake-up-per-message server can go below. It is not a registrar, so it has
+no REGISTER or RSS figures; the summary gives each server's CPU per call over the floor's.
 """
 
 import argparse
@@ -259,8 +264,24 @@ def measure_rss(server, users, workdir, settle):
     return loaded, (server.rss() - before) / max(ok, 1)
 
 
+FLOOR = "udp-relay floor"
+
+
+def floor_binary(path, workdir):
+    """The floor relay: `path` if given, else bench/server/udp_relay_floor.c compiled into `workdir`."""
+    if path:
+        return os.path.abspath(path)
+    binary = os.path.join(workdir, "udp_relay_floor")
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", "-o", binary,
+                    os.path.join(HERE, "udp_relay_floor.c")], check=True)
+    return binary
+
+
 def make_servers(args, workdir):
     servers = {}
+    if args.floor is not None:
+        argv = [floor_binary(args.floor, workdir), str(args.floor_port), str(args.uas_port)]
+        servers[FLOOR] = Server(FLOOR, argv, args.floor_port, workdir)
     if args.kamailio:
         cfg = os.path.join(workdir, "kamailio.cfg")
         with open(os.path.join(HERE, "kamailio.cfg")) as f:
@@ -299,6 +320,11 @@ def main():
     p.add_argument("--rss-users", type=int, default=100000)
     p.add_argument("--rss-settle", type=int, default=35, help="seconds to wait before the second RSS reading")
     p.add_argument("--uas-port", type=int, default=5095)
+    p.add_argument("--floor", nargs="?", const="", metavar="PATH",
+                   help="also measure calls through the UDP relay floor: PATH of a built "
+                        "udp_relay_floor, or without PATH bench/server/udp_relay_floor.c is "
+                        "compiled with cc -O2 into the temporary directory")
+    p.add_argument("--floor-port", type=int, default=5085)
     p.add_argument("--max-rate", action="store_true",
                    help="also search each server's highest rate with zero failures")
     p.add_argument("--search-seconds", type=float, default=5.0, help="length of each search run")
@@ -315,7 +341,7 @@ def main():
     results = {}
     with tempfile.TemporaryDirectory(prefix="trapezoid-bench-") as workdir:
         servers = make_servers(args, workdir)
-        if not servers:
+        if not set(servers) - {FLOOR}:
             sys.exit("no server to measure: give --trapezoid and/or install kamailio")
         names = sorted(servers)
         for r in range(args.rounds):
@@ -326,15 +352,20 @@ def main():
                     shutil.rmtree(os.path.join(workdir, "trapezoid-data"), ignore_errors=True)
                 s.start()
                 try:
-                    reg = measure_registers(s, args.registers, args.register_rate, workdir)
+                    # The floor is no registrar: calls only (its 200 to the UAS's REGISTER is canned).
+                    reg = None if name == FLOOR else measure_registers(s, args.registers, args.register_rate,
+                                                                       workdir)
                     call = measure_calls(s, args.calls, args.call_rate, workdir, args.uas_port)
                 finally:
                     s.stop()
                 res = results.setdefault(name, {"reg": [], "call": [], "rss": []})
-                res["reg"].append(reg)
+                if reg is not None:
+                    res["reg"].append(reg)
                 res["call"].append(call)
                 print(f"round {r + 1} {name}: REGISTER {reg}, call {call}", file=sys.stderr)
         for name in names:
+            if name == FLOOR:
+                continue
             s = servers[name]
             if name == "trapezoid":
                 shutil.rmtree(os.path.join(workdir, "trapezoid-data"), ignore_errors=True)
@@ -349,6 +380,8 @@ def main():
                 s = servers[name]
                 rates = {}
                 for kind, search in (("reg", search_register_rate), ("call", search_call_rate)):
+                    if name == FLOOR and kind == "reg":
+                        continue
                     if name == "trapezoid":
                         shutil.rmtree(os.path.join(workdir, "trapezoid-data"), ignore_errors=True)
                     s.start()
@@ -366,24 +399,36 @@ def main():
           f" RSS bytes per registration (at load / {args.rss_settle} s later) |")
     print("|---|---|---|---|---|---|")
     for name in names:
-        reg_ok = sum(x["ok"] for x in results[name]["reg"])
-        reg_failed = sum(x["failed"] for x in results[name]["reg"])
         call_ok = sum(x["ok"] for x in results[name]["call"])
         call_failed = sum(x["failed"] for x in results[name]["call"])
-        print(f"| {name} | {reg_ok}/{reg_failed} | {med(name, 'reg', 'us_per_op'):.1f} | "
-              f"{call_ok}/{call_failed} | {med(name, 'call', 'us_per_op'):.1f} | "
-              f"{results[name]['rss'][0][0]:.0f} / {results[name]['rss'][0][1]:.0f} |")
+        if results[name]["reg"]:
+            reg_ok = sum(x["ok"] for x in results[name]["reg"])
+            reg_failed = sum(x["failed"] for x in results[name]["reg"])
+            reg = f"{reg_ok}/{reg_failed} | {med(name, 'reg', 'us_per_op'):.1f}"
+        else:
+            reg = "- | -"
+        rss = results[name]["rss"]
+        rss = f"{rss[0][0]:.0f} / {rss[0][1]:.0f}" if rss else "-"
+        print(f"| {name} | {reg} | {call_ok}/{call_failed} | {med(name, 'call', 'us_per_op'):.1f} | {rss} |")
     if args.max_rate:
         print(f"\nHighest rate with zero failures ({args.search_seconds:g} s runs; what stopped the climb):\n")
         print("| server | REGISTER/s | calls/s (200 ms hold) |")
         print("|---|---|---|")
         for name in names:
             r = results[name]["max_rate"]
-            print(f"| {name} | {r['reg'][0]} ({r['reg'][1]}) | {r['call'][0]} ({r['call'][1]}) |")
+            reg = f"{r['reg'][0]} ({r['reg'][1]})" if "reg" in r else "-"
+            print(f"| {name} | {reg} | {r['call'][0]} ({r['call'][1]}) |")
     if "kamailio" in results and "trapezoid" in results:
         reg_ratio = med("trapezoid", "reg", "us_per_op") / med("kamailio", "reg", "us_per_op")
         call_ratio = med("trapezoid", "call", "us_per_op") / med("kamailio", "call", "us_per_op")
         print(f"\nTrapezoid/Kamailio CPU: REGISTER {reg_ratio:.2f}, call {call_ratio:.2f} "
+              f"(medians of {args.rounds} rounds, alternating order)")
+    if FLOOR in results:
+        # /proc counts CPU in clock ticks: give the floor enough calls that it spends several.
+        floor = max(med(FLOOR, "call", "us_per_op"), 1e-9)
+        ratios = ", ".join(f"{name} {med(name, 'call', 'us_per_op') / floor:.2f}" for name in names if name != FLOOR)
+        gap = "" if "kamailio" in results and "trapezoid" in results else "\n"
+        print(f"{gap}CPU per call over the {FLOOR}'s ({floor:.1f} µs): {ratios} "
               f"(medians of {args.rounds} rounds, alternating order)")
 
 
