@@ -13,6 +13,11 @@ CPU microseconds per operation. Memory per registration is the RSS growth over -
 registrations. Medians over the rounds are printed as a Markdown table, with the ratios; only
 ratios from one run mean anything on a shared machine.
 
+With --warmup S each server first carries calls at the measured rate for S seconds, so the
+measured calls run in a steady state: a finished transaction's memory is reused once its 32 s
+are over, where a short run from a fresh start touches a new page for much of every call (on a
+virtual machine a page fault can cost more than the rest of a message's work).
+
 With --max-rate it also searches, for each server and each scenario, the highest rate at which
 a run of --search-seconds completes every operation with none failed: the rate grows by half
 from --search-start until a run fails, falls short of the rate asked (SIPp itself at its limit)
@@ -172,7 +177,7 @@ def measure_registers(server, users, rate, workdir):
     return {"ok": ok, "failed": failed, "us_per_op": used * 1e6 / max(ok, 1)}
 
 
-def measure_calls(server, calls, rate, workdir, uas_port):
+def measure_calls(server, calls, rate, workdir, uas_port, warmup=0.0):
     reg_ok, _ = sipp(server, "register_contact.xml", 1, 0, workdir,
                      ["-set", "user", "bob", "-set", "contact_port", str(uas_port), "-set", "q", "1.0"])
     if reg_ok != 1:
@@ -180,6 +185,11 @@ def measure_calls(server, calls, rate, workdir, uas_port):
     uas = sipp(server, "uas_answer.xml", 0, 0, workdir, port=uas_port, background=True)
     time.sleep(0.5)
     try:
+        if warmup > 0:
+            # Steady state: a server's memory for a call's transactions is freed 32 s later
+            # (Timers J, L, M = 64*T1), so a run longer than that, at the same rate, leaves the
+            # measured calls reusing memory instead of touching new pages.
+            sipp(server, "uac_call.xml", max(1, int(rate * warmup)), rate, workdir, ["-set", "callee", "bob"])
         before = server.cpu()
         ok, failed = sipp(server, "uac_call.xml", calls, rate, workdir, ["-set", "callee", "bob"])
         used = server.cpu() - before
@@ -325,6 +335,10 @@ def main():
                         "udp_relay_floor, or without PATH bench/server/udp_relay_floor.c is "
                         "compiled with cc -O2 into the temporary directory")
     p.add_argument("--floor-port", type=int, default=5085)
+    p.add_argument("--warmup", type=float, default=0.0, metavar="SECONDS",
+                   help="before the measured calls, run calls at the same rate for this long (40: "
+                        "past the 32 s a finished transaction is kept, so the measured calls find "
+                        "memory to reuse, as in a long-running server)")
     p.add_argument("--max-rate", action="store_true",
                    help="also search each server's highest rate with zero failures")
     p.add_argument("--search-seconds", type=float, default=5.0, help="length of each search run")
@@ -355,7 +369,8 @@ def main():
                     # The floor is no registrar: calls only (its 200 to the UAS's REGISTER is canned).
                     reg = None if name == FLOOR else measure_registers(s, args.registers, args.register_rate,
                                                                        workdir)
-                    call = measure_calls(s, args.calls, args.call_rate, workdir, args.uas_port)
+                    call = measure_calls(s, args.calls, args.call_rate, workdir, args.uas_port,
+                                         args.warmup)
                 finally:
                     s.stop()
                 res = results.setdefault(name, {"reg": [], "call": [], "rss": []})
