@@ -350,17 +350,19 @@ void ProxyCore::start_branch(ResponseContext& ctx, Target target) {
   if (!hop) return fail_branch(ctx, index, 503);
   sip::Uri ruri;
   const bool sips = sip::parse_uri(hop->request_uri, ruri).empty() && ruri.scheme == sip::UriScheme::kSips;
+  sip::Uri next;
+  const bool next_ok = sip::parse_uri(hop->next_hop, next).empty();
   auto route = std::make_shared<BranchRoute>();
   route->request_uri = std::move(hop->request_uri);
   route->routes = std::move(hop->routes);
   route->sips = sips;
+  if (next_ok && next.host_kind == sip::HostKind::kHostname) route->tls_name = next.host;
   ctx.branches[index].route = std::move(route);
 
   // §16.6 item 7: where it goes. A binding's source address reaches a UA behind NAT when no
   // Route decides the next hop.
   if (!routed && target.received) return send_branch(ctx, index, {*target.received});
-  sip::Uri next;
-  if (!sip::parse_uri(hop->next_hop, next).empty()) return fail_branch(ctx, index, 503);
+  if (!next_ok) return fail_branch(ctx, index, 503);
   // RFC 3263 §4: the next hop's destinations; the answer may come now (a numeric host, a
   // cached name) or later, when this context may have moved on: it is found again by its
   // server transaction, and the branch by the number of the resolution it waits for.
@@ -433,7 +435,10 @@ void ProxyCore::send_branch(ResponseContext& ctx, std::size_t index, std::vector
   edits.max_forwards = next_max_forwards(*original, config_.max_forwards);
   const std::string bytes = forwarded_request(*original, edits);
 
-  const Peer peer = transaction::to_peer(destination);
+  Peer peer = transaction::to_peer(destination);
+  if (destination.remote.transport == transport::TransportKind::kTls && !destination.connection &&
+      !route->tls_name.empty())
+    peer.tls_name = env_.tls_name_id(route->tls_name);
   ctx.branches[index].destination = peer;
   StartWatch watch;  // what the transport reports before the id is known
   watch_ = &watch;
@@ -822,7 +827,14 @@ void ProxyCore::send_ack(const sip::Message& ack, const NextHop& hop, int max_fo
   edits.via = via;
   edits.routes = hop.routes;
   edits.max_forwards = max_forwards;
-  (void)env_.send_stateless(forwarded_request(ack, edits), transaction::to_peer(destination));
+  Peer peer = transaction::to_peer(destination);
+  if (destination.remote.transport == transport::TransportKind::kTls && !destination.connection) {
+    // RFC 5922 §4: a TLS next hop known by name is checked against that name.
+    sip::Uri next;
+    if (sip::parse_uri(hop.next_hop, next).empty() && next.host_kind == sip::HostKind::kHostname)
+      peer.tls_name = env_.tls_name_id(next.host);
+  }
+  (void)env_.send_stateless(forwarded_request(ack, edits), peer);
 }
 
 void ProxyCore::on_stray_response(const sip::Message& response, const Peer& /*source*/) {

@@ -48,6 +48,9 @@ class ProxyEnvironment {
   virtual bool send_stateless(std::string_view bytes, const Peer& destination) = 0;
   // Destroys a client transaction the core has given up on (TransactionLayer::abandon).
   virtual void abandon(TransactionId client_tx) = 0;
+  // The number to put in Peer::tls_name so that a TLS server is checked against `name`
+  // (SipWorker::tls_name_id); 0 where the environment checks addresses only.
+  [[nodiscard]] virtual std::uint32_t tls_name_id(std::string_view /*name*/) { return 0; }
 
   // Read-only questions for the layer: request(tx), peer(tx), find_cancelled(tx), timers.
   [[nodiscard]] virtual const transaction::TransactionLayer& layer() const = 0;

@@ -33,6 +33,9 @@ struct BranchRoute {
   std::string request_uri;
   std::vector<std::string> routes;
   bool sips = false;  // the Request-URI is a SIPS URI
+  // The next hop's host when it is a name: a TLS server there must hold a certificate for it
+  // (RFC 5922 §4), whatever address DNS gave for it.
+  std::string tls_name;
 };
 
 struct Branch {

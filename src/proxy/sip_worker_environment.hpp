@@ -23,6 +23,7 @@ class SipWorkerEnvironment final : public ProxyEnvironment {
 
   bool respond(TransactionId server_tx, std::string_view response_bytes) override;
   bool respond(TransactionId server_tx, const transaction::OutgoingResponse& response) override;
+  [[nodiscard]] std::uint32_t tls_name_id(std::string_view name) override { return worker_->tls_name_id(name); }
   std::optional<TransactionId> send_request(std::string_view request_bytes, const Peer& destination) override;
   bool send_stateless(std::string_view bytes, const Peer& destination) override;
   void abandon(TransactionId client_tx) override;

@@ -72,9 +72,29 @@ bool SipWorker::send_stateless(std::string_view bytes, const Peer& destination) 
   // As send(), but an immediate failure is this call's alone: no transaction is told.
   sending_stateless_ = true;
   stateless_failed_ = false;
-  transport_.send(std::string(bytes), to_target(destination));
+  transmit(bytes, destination);
   sending_stateless_ = false;
   return !stateless_failed_;
+}
+
+std::uint32_t SipWorker::tls_name_id(std::string_view name) {
+  if (name.empty()) return 0;
+  const std::string key(name);
+  if (auto it = tls_name_ids_.find(key); it != tls_name_ids_.end()) return it->second;
+  if (tls_names_.size() >= kMaxTlsNames) return 0;
+  tls_names_.push_back(key);
+  const auto id = static_cast<std::uint32_t>(tls_names_.size());
+  tls_name_ids_.emplace(key, id);
+  return id;
+}
+
+void SipWorker::transmit(std::string_view bytes, const Peer& peer) {
+  const transport::Target target = to_target(peer);
+  if (peer.tls_name != 0 && peer.tls_name <= tls_names_.size() &&
+      target.remote.transport == transport::TransportKind::kTls) {
+    return transport_.send(std::string(bytes), target, tls_names_[peer.tls_name - 1]);
+  }
+  transport_.send(std::string(bytes), target);
 }
 
 void SipWorker::abandon(TransactionId client_tx) {
@@ -163,7 +183,7 @@ bool SipWorker::send(const Peer& peer, std::string_view bytes) {
   // immediate failure before returning.
   sending_ = true;
   send_failed_ = false;
-  transport_.send(std::string(bytes), to_target(peer));
+  transmit(bytes, peer);
   sending_ = false;
   return !send_failed_;
 }

@@ -28,6 +28,7 @@
 #include <optional>
 #include <unordered_map>
 #include <utility>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -70,6 +71,13 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   // TransactionLayer::abandon, with the clock read.
   void abandon(TransactionId client_tx);
 
+  // A number for `name` to put in Peer::tls_name: sends to that peer over TLS check the
+  // server's certificate against the name (and send it as SNI) instead of the address. The
+  // same name always gets the same number; a worker numbers at most kMaxTlsNames names, and
+  // past that returns 0 (the address is checked, so a server known by name fails to verify).
+  static constexpr std::size_t kMaxTlsNames = 4096;
+  [[nodiscard]] std::uint32_t tls_name_id(std::string_view name);
+
   // A server with several workers hands each response to the worker whose client
   // transaction it answers (found by a tag the TU puts in its branches). The router sees every
   // received response first, on this worker's thread, and returns true when it took it.
@@ -105,6 +113,8 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
 
   void wake();
   void run_tu_timers(TimePoint now);
+  // Hands bytes to the transport, with the peer's TLS name when it has one.
+  void transmit(std::string_view bytes, const Peer& peer);
 
   TransactionLayer layer_;
   transport::TransportWorker transport_;  // after layer_: torn down first
@@ -120,6 +130,8 @@ class SipWorker final : private transport::MessageHandler, private MessageSender
   std::unordered_map<TimerHandle, TimePoint> tu_deadlines_;
   TimerHandle next_timer_ = 1;
   ResponseRouter router_;
+  std::vector<std::string> tls_names_;  // Peer::tls_name - 1 indexes it
+  std::unordered_map<std::string, std::uint32_t> tls_name_ids_;
 };
 
 }  // namespace trapezoid::transaction

@@ -27,6 +27,9 @@ struct Peer {
   std::uint16_t port = 0;
   std::uint8_t transport = 0;             // the transport layer's own code
   bool ipv6 = false;                      // which of the two `address` holds
+  // For TLS: the name the server's certificate must match (RFC 5922 §4: the host of the URI
+  // that was resolved), as SipWorker::tls_name_id() numbered it; 0: the address itself.
+  std::uint32_t tls_name = 0;
   friend bool operator==(const Peer&, const Peer&) = default;
 };
 

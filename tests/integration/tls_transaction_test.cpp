@@ -49,6 +49,14 @@ class TlsNode final : public transaction::TransactionUser, public transport::Log
     const transaction::Peer peer = transaction::to_peer(transport::Target{to, 0});
     worker_.post([this, b = std::move(bytes), peer] { (void)worker_.send_request(b, peer); });
   }
+  // The same, to a server known by `name` (RFC 5922 §4): its certificate is checked against it.
+  void send_request_to_name(std::string bytes, const transport::Endpoint& to, std::string name) {
+    worker_.post([this, b = std::move(bytes), to, n = std::move(name)] {
+      transaction::Peer peer = transaction::to_peer(transport::Target{to, 0});
+      peer.tls_name = worker_.tls_name_id(n);
+      (void)worker_.send_request(b, peer);
+    });
+  }
 
   // Waits (bounded) until `pred` holds over the counts.
   template <class Pred>
@@ -152,6 +160,23 @@ TEST_F(TlsTransaction, UnverifiedServerIsATransportErrorForTheTransaction) {
   // The caller goes on: the trusted server is reached.
   caller.send_request(options_over_tls(caller.tls().port, "tls-good"), server.tls());
   EXPECT_TRUE(caller.wait([&] { return caller.ok_responses == 1; }));
+}
+
+TEST_F(TlsTransaction, ServerKnownByNameIsCheckedAgainstTheName) {
+  // A certificate for sip.example.com alone: not valid for 127.0.0.1, valid for the name.
+  TlsNode named{test_pki().named};
+  ASSERT_FALSE(named.start_error) << named.start_error.message();
+  TlsNode caller{test_pki().server};
+  ASSERT_FALSE(caller.start_error);
+  caller.send_request(options_over_tls(caller.tls().port, "tls-addr"), named.tls());
+  EXPECT_TRUE(caller.wait([&] { return caller.transport_errors == 1; }));
+  caller.send_request_to_name(options_over_tls(caller.tls().port, "tls-other"), named.tls(), "other.example.com");
+  EXPECT_TRUE(caller.wait([&] { return caller.transport_errors == 2; }));
+  EXPECT_FALSE(named.wait([&] { return named.requests > 0; }, 50ms));
+  caller.send_request_to_name(options_over_tls(caller.tls().port, "tls-name"), named.tls(), "sip.example.com");
+  EXPECT_TRUE(caller.wait([&] { return caller.ok_responses == 1; }));
+  EXPECT_TRUE(named.wait([&] { return named.requests == 1; }));
+  EXPECT_EQ(caller.transport_errors, 2);
 }
 
 }  // namespace

@@ -72,6 +72,35 @@ TEST_F(ProxyDns, BranchWaitsForTheAnswerThenGoesToTheFirstDestination) {
   EXPECT_EQ(env.statuses_to(alice), (std::vector<int>{100, 200}));
 }
 
+TEST_F(ProxyDns, TlsServerOfANameIsCheckedAgainstTheName) {
+  // RFC 5922 §4: the certificate must match the host of the URI resolved, not its address.
+  env.endpoints.push_back({transport::TransportKind::kTls, *transport::IpAddress::parse("192.0.2.1"), 5061});
+  RequestSpec s = to_carol();
+  s.uri = "sips:carol@biloxi.example.org";
+  receive(s);
+  Peer tls_carol = peer(30, 5061, transport::TransportKind::kTls);
+  dns.answer({destination(tls_carol)});
+  tls_carol.tls_name = 1;
+  const auto sent = only_request(tls_carol);
+  EXPECT_EQ(env.tls_names, std::vector<std::string>{"biloxi.example.org"});
+  // Its CANCEL goes to the same peer, name and all (§9.1).
+  reply(sent, 180);
+  RequestSpec cancel = s;
+  cancel.method = "CANCEL";
+  receive(cancel);
+  EXPECT_EQ(env.requests_to(tls_carol, "CANCEL").size(), 1u);
+}
+
+TEST_F(ProxyDns, TlsServerGivenByAddressHasNoName) {
+  env.endpoints.push_back({transport::TransportKind::kTls, *transport::IpAddress::parse("192.0.2.1"), 5061});
+  RequestSpec s = to_carol();
+  s.uri = "sips:carol@192.0.2.30";
+  receive(s);
+  EXPECT_EQ(only_request(peer(30, 5061, transport::TransportKind::kTls)).message().request_uri(),
+            "sips:carol@192.0.2.30");
+  EXPECT_TRUE(env.tls_names.empty());
+}
+
 TEST_F(ProxyDns, TransportErrorMovesToTheNextDestination) {
   env.unreachable = {carol1};
   receive(to_carol());

@@ -183,6 +183,15 @@ class TestEnvironment final : public ProxyEnvironment, public transaction::Messa
     return true;
   }
   void abandon(TransactionId tx) override { layer_->abandon(tx, now_); }
+  // Numbers names as a SipWorker does: 1 for the first one asked, the same number again after.
+  [[nodiscard]] std::uint32_t tls_name_id(std::string_view name) override {
+    if (name.empty()) return 0;
+    for (std::size_t i = 0; i < tls_names.size(); ++i)
+      if (tls_names[i] == name) return static_cast<std::uint32_t>(i + 1);
+    tls_names.emplace_back(name);
+    return static_cast<std::uint32_t>(tls_names.size());
+  }
+  std::vector<std::string> tls_names;
   [[nodiscard]] const TransactionLayer& layer() const override { return *layer_; }
   [[nodiscard]] std::vector<transport::Endpoint> local_endpoints() const override { return endpoints; }
   [[nodiscard]] TimePoint now() const override { return now_; }
