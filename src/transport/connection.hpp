@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <system_error>
 
@@ -55,6 +56,11 @@ class Connection {
   virtual void connect(const Endpoint& to) = 0;
   // Queues the bytes for writing in order.
   virtual void send(std::string bytes) = 0;
+  // The same for bytes another worker sent on this connection: if they cannot be written, the
+  // failure goes to `on_failure` (which takes it back to that worker, where the sender's
+  // transaction waits, §8.1.3.1) rather than to this worker's handler.
+  using FailureHook = std::function<void(std::error_code)>;
+  virtual void send(std::string bytes, FailureHook on_failure) = 0;
   // The same for a request the size rule moved off UDP (RFC 3261 §18.1.1): `udp_bytes` is
   // the original (its top Via says UDP). If the connection cannot be established for a reason
   // udp_retry_allowed() accepts, the original goes over UDP instead (InboundSink::

@@ -102,9 +102,12 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     });
   }
 
-  void send(std::string bytes) override { enqueue(Pending{std::move(bytes), {}}); }
+  void send(std::string bytes) override { enqueue(Pending{std::move(bytes), {}, {}}); }
+  void send(std::string bytes, FailureHook on_failure) override {
+    enqueue(Pending{std::move(bytes), {}, std::move(on_failure)});
+  }
   void send_moved(std::string bytes, std::string udp_bytes) override {
-    enqueue(Pending{std::move(bytes), std::move(udp_bytes)});
+    enqueue(Pending{std::move(bytes), std::move(udp_bytes), {}});
   }
 
   void close() override {
@@ -124,7 +127,13 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   struct Pending {
     std::string bytes;
     std::string udp_bytes;  // moved off UDP by the size rule (§18.1.1): the original bytes
+    FailureHook on_failure;  // set for another worker's bytes: their failure is its to report
   };
+
+  void report_failure(Pending& p, std::error_code ec) {
+    if (p.on_failure) return p.on_failure(ec);
+    sink_.send_failed(failure_target(p), ec);
+  }
 
   // Where a failure of `p` is reported: where its sender sent it.
   [[nodiscard]] Target failure_target(const Pending& p) const {
@@ -133,10 +142,10 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   }
 
   void enqueue(Pending p) {
-    if (closed_ || lingering_) return sink_.send_failed(failure_target(p), std::make_error_code(std::errc::not_connected));
+    if (closed_ || lingering_) return report_failure(p, std::make_error_code(std::errc::not_connected));
     // A peer that reads slower than we write: give up on it rather than buffer without end.
     if (queued_bytes_ + p.bytes.size() > settings_.max_queued_bytes) {
-      sink_.send_failed(failure_target(p), std::make_error_code(std::errc::no_buffer_space));
+      report_failure(p, std::make_error_code(std::errc::no_buffer_space));
       return fail(std::make_error_code(std::errc::no_buffer_space));
     }
     queued_bytes_ += p.bytes.size();
@@ -192,7 +201,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       if (never_connected && !p.udp_bytes.empty() && udp_retry_allowed(ec)) {
         sink_.retry_over_udp(std::move(p.udp_bytes), udp_peer, ec);
       } else {
-        sink_.send_failed(failure_target(p), ec);
+        report_failure(p, ec);
       }
     }
   }

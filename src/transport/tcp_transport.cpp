@@ -180,6 +180,14 @@ bool TcpTransport::send_open(std::string& bytes, const Target& target, std::stri
   return true;
 }
 
+bool TcpTransport::send_open(std::string& bytes, const Target& target, std::string_view server_name,
+                             Connection::FailureHook on_failure) {
+  Connection* open_one = find(target, server_name);
+  if (open_one == nullptr) return false;
+  open_one->send(std::move(bytes), std::move(on_failure));
+  return true;
+}
+
 void TcpTransport::send_new(std::string bytes, const Target& target, std::string_view server_name) {
   std::error_code ec;
   std::shared_ptr<Connection> c = open(target, server_name, ec);

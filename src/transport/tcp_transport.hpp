@@ -60,6 +60,9 @@ class TcpTransport final : public ConnectionOwner {
   void send(std::string bytes, const Target& target, std::string_view server_name = {});
   // send() without opening: false (and `bytes` untouched) when no open connection serves it.
   [[nodiscard]] bool send_open(std::string& bytes, const Target& target, std::string_view server_name = {});
+  // The same for another worker's bytes: a failure to write them goes to `on_failure`.
+  [[nodiscard]] bool send_open(std::string& bytes, const Target& target, std::string_view server_name,
+                               Connection::FailureHook on_failure);
   // Whether an open connection of this worker serves `target` (plain TCP, by id or address).
   [[nodiscard]] bool has_open(const Target& target) { return find(target, {}) != nullptr; }
   // send() on a new connection (none is open for the target).

@@ -129,10 +129,14 @@ struct TransportWorker::Impl final : detail::InboundSink {
     boost::asio::post(there->io, [there, here = this, b = std::move(bytes), target, on = Target{target.remote, id},
                                   name = std::string(server_name)]() mutable {
       if (there->closing) return;
-      if (there->tcp.send_open(b, on, name)) return;
-      boost::asio::post(here->io, [here, target] {
-        if (!here->closing) here->handler.on_transport_error(target, std::make_error_code(std::errc::not_connected));
-      });
+      // A write that fails later (reset, the peer not reading) is also the sender's to hear.
+      const auto back_to_sender = [here, target](std::error_code ec) {
+        boost::asio::post(here->io, [here, target, ec] {
+          if (!here->closing) here->handler.on_transport_error(target, ec);
+        });
+      };
+      if (there->tcp.send_open(b, on, name, back_to_sender)) return;
+      back_to_sender(std::make_error_code(std::errc::not_connected));
     });
     return true;
   }

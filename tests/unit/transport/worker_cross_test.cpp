@@ -17,7 +17,8 @@ using namespace testing;
 // Worker `index` of `directory`, on its own thread; passes nothing back (no answers).
 class DirectoryWorker {
  public:
-  DirectoryWorker(StreamDirectory& directory, unsigned index) : worker(loopback_config(), rec, rec) {
+  DirectoryWorker(StreamDirectory& directory, unsigned index, WorkerConfig config = loopback_config())
+      : worker(std::move(config), rec, rec) {
     worker.join(directory, index);
     start_error = worker.start();
     if (!start_error) thread_ = std::thread([this] { worker.run(); });
@@ -97,6 +98,40 @@ TEST_F(WorkerCross, SendOnAConnectionClosedMeanwhileIsATransportError) {
   EXPECT_EQ(errors.front().second, std::make_error_code(std::errc::not_connected));
   EXPECT_EQ(a.rec.error_count(), 0u);
   EXPECT_EQ(b.worker.connection_count(), 0u);
+}
+
+// A write that fails later on the owner's side (here the peer reads nothing, and the owner's
+// queue for the connection overflows) is reported to the worker that sent the bytes, where
+// the transaction waits (§8.1.3.1), not to the owner.
+TEST(WorkerCrossFailure, LateWriteFailureGoesBackToTheSender) {
+  StreamDirectory directory{2};
+  WorkerConfig small_queue = loopback_config();
+  small_queue.max_queued_bytes = 256 * 1024;
+  DirectoryWorker a{directory, 0, small_queue};
+  DirectoryWorker b{directory, 1};
+  ASSERT_FALSE(a.start_error);
+  ASSERT_FALSE(b.start_error);
+  TcpPeer client(a.tcp());  // from here on it reads nothing
+  ASSERT_TRUE(client.send(options_request("SIP/2.0/TCP ua.example.com;branch=z9hG4bKreg", "", "reg")));
+  ASSERT_TRUE(a.rec.wait_messages(1));
+  const Source from = a.rec.take().front().from;
+  ASSERT_NE(from.connection, 0u);
+
+  const std::string chunk =
+      options_request("SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKfill", "X-Padding: " + std::string(32 * 1024, 'p') + "\r\n", "fill");
+  // Bounded: the kernel's buffers take a few MiB before the queue grows past its limit.
+  for (int round = 0; round < 64 && b.rec.error_count() == 0; ++round) {
+    for (int i = 0; i < 16; ++i) b.worker.send(chunk, Target{from.remote, from.connection});
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(b.rec.wait_errors(1));
+  bool overflow_seen = false;
+  for (const auto& [target, ec] : b.rec.errors()) {
+    EXPECT_EQ(target.connection, from.connection);
+    overflow_seen = overflow_seen || ec == std::make_error_code(std::errc::no_buffer_space);
+  }
+  EXPECT_TRUE(overflow_seen);
+  EXPECT_EQ(a.rec.error_count(), 0u);
 }
 
 // A connection the other worker opened is found too, and each worker's ids name it.
