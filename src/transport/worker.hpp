@@ -123,7 +123,8 @@ class TransportWorker {
   // target.remote, else on a new connection (RFC 3261 §18.1.1, §18.2.2). Failures go to
   // on_transport_error. In a directory (join()) "open" includes the other workers'
   // connections: the bytes are written by the owner, on its thread, and a connection that
-  // closed meanwhile comes back here as on_transport_error (std::errc::not_connected). A request for a sips: URI goes over TLS only (§26.2.2): over UDP or
+  // closed meanwhile comes back here as on_transport_error (std::errc::not_connected), as does
+  // a write of these bytes that fails later on the owner's side. A request for a sips: URI goes over TLS only (§26.2.2): over UDP or
   // TCP it fails with TlsErrc::kSipsNeedsTls.
   //
   // The size rule (§18.1.1): a request over 1300 bytes for UDP goes over TCP to the same
