@@ -15,6 +15,7 @@ bool later(const TimerEntry& a, const TimerEntry& b) noexcept {
 
 void TimerQueue::schedule(TimePoint deadline, std::uint64_t owner, TimerKind kind,
                           std::uint32_t generation) {
+  if (!earliest_scheduled_ || deadline < *earliest_scheduled_) earliest_scheduled_ = deadline;
   heap_.push_back(TimerEntry{deadline, owner, kind, generation, sequence_++});
   std::push_heap(heap_.begin(), heap_.end(), later);
 }

@@ -32,6 +32,10 @@ class TimerQueue {
 
   // The earliest deadline (maybe of a stale entry), or nullopt when nothing is pending.
   [[nodiscard]] std::optional<TimePoint> next_deadline() const noexcept;
+  // The earliest deadline scheduled since the last forget_scheduled(): a caller whose OS timer
+  // is already set no later than that has nothing to move, and need not read the heap.
+  [[nodiscard]] std::optional<TimePoint> earliest_scheduled() const noexcept { return earliest_scheduled_; }
+  void forget_scheduled() noexcept { earliest_scheduled_.reset(); }
   [[nodiscard]] std::size_t size() const noexcept { return heap_.size(); }
   [[nodiscard]] bool empty() const noexcept { return heap_.empty(); }
 
@@ -66,6 +70,7 @@ class TimerQueue {
 
   std::vector<TimerEntry> heap_;
   std::uint64_t sequence_ = 0;
+  std::optional<TimePoint> earliest_scheduled_;
 };
 
 }  // namespace trapezoid::transaction

@@ -198,6 +198,7 @@ void TransactionLayer::advance(TimePoint now) {
 }
 
 std::optional<TimePoint> TransactionLayer::next_deadline() {
+  timers_.forget_scheduled();
   timers_.drop_stale([&](const TimerEntry& e) { return !is_live(e); });
   return timers_.next_deadline();
 }

@@ -77,6 +77,9 @@ class TransactionLayer final : private TransactionEffects {
   void advance(TimePoint now);
   // When advance() next has work: the earliest live timer (cancelled ones are dropped first).
   [[nodiscard]] std::optional<TimePoint> next_deadline();
+  // The earliest timer armed since the last next_deadline() (which forgets it), if any: an
+  // event loop whose OS timer is due no later than that need not ask next_deadline() again.
+  [[nodiscard]] std::optional<TimePoint> earliest_armed_since() const noexcept { return timers_.earliest_scheduled(); }
 
   // §9.2: the INVITE server transaction a CANCEL's server transaction cancels.
   [[nodiscard]] std::optional<TransactionId> find_cancelled(TransactionId cancel_tx) const;

@@ -121,6 +121,19 @@ TEST_F(TransactionServer, FinalResponseIsRetransmittedUntilTheAck) {
   EXPECT_EQ(server.requests("ACK"), 0);  // absorbed by the transaction
 }
 
+// The worker's one wake-up timer stands for the earliest deadline and is not moved later; a
+// timer armed earlier than it must still move it: here Timer J of a finished OPTIONS (64*T1 =
+// 3.2 s) is armed first, then an INVITE's 486 arms Timer G (T1), which resends on time.
+TEST_F(TransactionServer, TimerEarlierThanTheStandingWakeUpFiresOnTime) {
+  ASSERT_EQ(client.send(udp(), request_text(spec(client, "OPTIONS", "opt-first"))), 0);
+  ASSERT_TRUE(await_status(client, 200));
+  const auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(client.send(udp(), request_text(spec(client, "INVITE", "inv-early"))), 0);
+  ASSERT_TRUE(await_status(client, 486));
+  ASSERT_TRUE(await_status(client, 486, 1s));  // Timer G, at T1: long before Timer J
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 1s);
+}
+
 // (d) CANCEL of a ringing INVITE: 200 to the CANCEL, 487 to the INVITE (§9.2).
 TEST_F(TransactionServer, CancelEndsTheInviteWith487) {
   RequestSpec invite = spec(client, "INVITE", "inv-cancel");
