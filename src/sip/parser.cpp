@@ -4,6 +4,7 @@
 
 #include "sip/charset.hpp"
 #include "sip/find_byte.hpp"
+#include "sip/header_lookup.hpp"
 
 namespace trapezoid::sip {
 
@@ -213,7 +214,7 @@ bool MessageParser::known_shape_name(const char* name, const char* colon, Header
   while (name_end > name && is_blank(name_end[-1])) --name_end;
   const auto len = static_cast<std::size_t>(name_end - name);
   field.name = std::string_view(name, len);
-  field.id = lookup_header(field.name);
+  field.id = header_lookup::find(field.name);
   return field.id != HeaderId::kUnknown || charset::all_token(field.name);
 }
 
