@@ -90,9 +90,13 @@ class Message {
   void for_each(HeaderId id, F&& f) const {
     std::size_t left = count(id);
     if (left == 0) return;
-    for (const HeaderField& h : headers()) {
-      if (h.id != id) continue;
-      f(h);
+    // From the first such field on: the fields before it cannot match. (find() knows it
+    // unless the field came after the 65535th, which only a raised max_headers allows.)
+    const HeaderField* h = find(id);
+    if (h == nullptr) h = header_data();
+    for (const HeaderField* const end = header_data() + header_count_; h != end; ++h) {
+      if (h->id != id) continue;
+      f(*h);
       if (--left == 0) return;
     }
   }
