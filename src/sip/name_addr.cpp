@@ -20,7 +20,7 @@ std::string_view moved(std::string_view v, const char* from, const char* to) noe
 // The parse of `text` when the known URI has that very text: a copy with its views moved,
 // which is what parse_uri would produce. False otherwise.
 bool copy_known(std::string_view text, const KnownUri* known, Uri& out) noexcept {
-  if (known == nullptr || known->parsed == nullptr || known->text != text) return false;
+  if (known == nullptr || known->parsed == nullptr || !charset::same_text(known->text, text)) return false;
   const char* const from = known->text.data();
   const char* const to = text.data();
   out = *known->parsed;
