@@ -65,9 +65,12 @@ std::string_view scan_address_text(Scanner& s, NameAddr& out, AddrForm form) noe
     // read again from the start.
     const char* q = p;
     const char* name_end = p;
-    for (const char* t = cursor::skip_token(q, end); t != q; t = cursor::skip_token(q, end)) {
+    while (true) {
+      const char* const t = cursor::skip_token(q, end);
+      if (t == q) break;
       name_end = t;
       q = cursor::skip_lws(t, end);
+      if (q == end || *q == '<') break;  // where a display name ends: no token step to learn it
     }
     if (q != end && *q == '<') {
       out.display_name = std::string_view(p, static_cast<std::size_t>(name_end - p));
