@@ -123,8 +123,10 @@ class Message {
  private:
   friend class MessageParser;
 
+  // overflow_ holds the fields exactly when there are more than the inline slots: the count
+  // alone tells, without the vector's two pointers.
   [[nodiscard]] const HeaderField* header_data() const noexcept {
-    return overflow_.empty() ? inline_.data() : overflow_.data();
+    return header_count_ > kInlineHeaders ? overflow_.data() : inline_.data();
   }
   // Inline: the parser calls it for every header field.
   void add_header(const HeaderField& h) {
@@ -142,7 +144,7 @@ class Message {
       repeated_single_ = h.id;
   }
   HeaderField& last_header() noexcept {
-    return (overflow_.empty() ? inline_.data() : overflow_.data())[header_count_ - 1];
+    return (header_count_ > kInlineHeaders ? overflow_.data() : inline_.data())[header_count_ - 1];
   }
   void rebase(const char* old_base, const char* new_base) noexcept;
 
