@@ -43,7 +43,7 @@ bool MediaType::in_range(std::string_view range) const noexcept {
   // is byte for byte the range, which then matches whatever the case rules say.
   if (const std::size_t n = type.size() + 1 + subtype.size();
       range.size() == n && subtype.data() == type.data() + type.size() + 1 &&
-      std::string_view(type.data(), n) == range)
+      charset::same_text(std::string_view(type.data(), n), range))
     return true;
   std::size_t slash = 0;  // a short loop: cheaper than find's call to memchr
   while (slash < range.size() && range[slash] != '/') ++slash;

@@ -90,9 +90,13 @@ class Message {
   void for_each(HeaderId id, F&& f) const {
     std::size_t left = count(id);
     if (left == 0) return;
-    for (const HeaderField& h : headers()) {
-      if (h.id != id) continue;
-      f(h);
+    // From the first such field on: the fields before it cannot match. (find() knows it
+    // unless the field came after the 65535th, which only a raised max_headers allows.)
+    const HeaderField* h = find(id);
+    if (h == nullptr) h = header_data();
+    for (const HeaderField* const end = header_data() + header_count_; h != end; ++h) {
+      if (h->id != id) continue;
+      f(*h);
       if (--left == 0) return;
     }
   }
@@ -119,8 +123,10 @@ class Message {
  private:
   friend class MessageParser;
 
+  // overflow_ holds the fields exactly when there are more than the inline slots: the count
+  // alone tells, without the vector's two pointers.
   [[nodiscard]] const HeaderField* header_data() const noexcept {
-    return overflow_.empty() ? inline_.data() : overflow_.data();
+    return header_count_ > kInlineHeaders ? overflow_.data() : inline_.data();
   }
   // Inline: the parser calls it for every header field.
   void add_header(const HeaderField& h) {
@@ -138,7 +144,7 @@ class Message {
       repeated_single_ = h.id;
   }
   HeaderField& last_header() noexcept {
-    return (overflow_.empty() ? inline_.data() : overflow_.data())[header_count_ - 1];
+    return (header_count_ > kInlineHeaders ? overflow_.data() : inline_.data())[header_count_ - 1];
   }
   void rebase(const char* old_base, const char* new_base) noexcept;
 

@@ -20,7 +20,7 @@ std::string_view moved(std::string_view v, const char* from, const char* to) noe
 // The parse of `text` when the known URI has that very text: a copy with its views moved,
 // which is what parse_uri would produce. False otherwise.
 bool copy_known(std::string_view text, const KnownUri* known, Uri& out) noexcept {
-  if (known == nullptr || known->parsed == nullptr || known->text != text) return false;
+  if (known == nullptr || known->parsed == nullptr || !charset::same_text(known->text, text)) return false;
   const char* const from = known->text.data();
   const char* const to = text.data();
   out = *known->parsed;
@@ -65,9 +65,12 @@ std::string_view scan_address_text(Scanner& s, NameAddr& out, AddrForm form) noe
     // read again from the start.
     const char* q = p;
     const char* name_end = p;
-    for (const char* t = cursor::skip_token(q, end); t != q; t = cursor::skip_token(q, end)) {
+    while (true) {
+      const char* const t = cursor::skip_token(q, end);
+      if (t == q) break;
       name_end = t;
       q = cursor::skip_lws(t, end);
+      if (q == end || *q == '<') break;  // where a display name ends: no token step to learn it
     }
     if (q != end && *q == '<') {
       out.display_name = std::string_view(p, static_cast<std::size_t>(name_end - p));

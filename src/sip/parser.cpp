@@ -4,6 +4,7 @@
 
 #include "sip/charset.hpp"
 #include "sip/find_byte.hpp"
+#include "sip/header_lookup.hpp"
 
 namespace trapezoid::sip {
 
@@ -147,9 +148,12 @@ ParseResult MessageParser::parse_headers(std::size_t& pos, std::size_t start) {
   const std::size_t max_headers = limits_.max_headers;
   bool have_field = false;
   std::size_t at = pos;  // the start of the current line
+  // Where a line may no longer start: the end of the bytes, or past the size limit. One test
+  // per line for both.
+  const std::size_t stop = size - start > max_header_bytes ? start + max_header_bytes + 1 : size;
   while (true) {
-    if (at - start > max_header_bytes) return ParseResult::fail(513, "Message Too Large", at);
-    if (at >= size) {
+    if (at >= stop) {
+      if (at - start > max_header_bytes) return ParseResult::fail(513, "Message Too Large", at);
       // The bytes ended inside the header section. A datagram's end ends the message (§18.3);
       // a stream must wait for the empty line.
       if (stream_) return too_large_or_more(start);
@@ -213,7 +217,7 @@ bool MessageParser::known_shape_name(const char* name, const char* colon, Header
   while (name_end > name && is_blank(name_end[-1])) --name_end;
   const auto len = static_cast<std::size_t>(name_end - name);
   field.name = std::string_view(name, len);
-  field.id = lookup_header(field.name);
+  field.id = header_lookup::find(field.name);
   return field.id != HeaderId::kUnknown || charset::all_token(field.name);
 }
 

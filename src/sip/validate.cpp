@@ -56,6 +56,13 @@ bool valid_call_id(std::string_view v) {
   return p != second && p == end;
 }
 
+// Whether the CSeq names the request's method (§8.1.1.5; method names are case-sensitive, as
+// lookup_method is): two known methods compare as ids, without a string compare.
+bool same_method(const CSeq& cseq, const Message& msg) {
+  if (cseq.method != Method::kUnknown) return cseq.method == msg.method();
+  return msg.method() == Method::kUnknown && cseq.method_name == msg.method_name();
+}
+
 // rec-route / route = name-addr *( SEMI generic-param ) (§20.30, §20.34; RFC 3327 Path).
 std::string_view scan_route(Scanner& s, NameAddr& a) {
   if (std::string_view err = scan_address(s, a, AddrForm::kNameAddrOnly); !err.empty()) return err;
@@ -160,7 +167,7 @@ std::string_view first_unsupported(const Message& msg, HeaderId id,
 Verdict check_uas(const Message& msg, const Facts& facts, const ValidationPolicy& policy) {
   // §8.2.1: a method the UAS does not know at all is 501.
   if (msg.method() == Method::kUnknown) return {501, "Not Implemented", {}};
-  if (facts.cseq.method_name != msg.method_name()) return {400, "CSeq Method Mismatch", {}};
+  if (!same_method(facts.cseq, msg)) return {400, "CSeq Method Mismatch", {}};
   const bool ack_or_cancel = msg.method() == Method::kAck || msg.method() == Method::kCancel;
   // §8.2.2.3: unknown Require option tags get 420, except on ACK and CANCEL.
   if (!ack_or_cancel) {
@@ -210,7 +217,7 @@ Verdict check_registrar(const Message& msg, const Facts& facts, const Validation
 }
 
 Verdict check_proxy(const Message& msg, const Facts& facts, const ValidationPolicy& policy) {
-  if (facts.cseq.method_name != msg.method_name()) return {400, "CSeq Method Mismatch", {}};
+  if (!same_method(facts.cseq, msg)) return {400, "CSeq Method Mismatch", {}};
   // §16.3 step 3: Max-Forwards 0 stops the request here.
   if (facts.max_forwards == 0) return {483, "Too Many Hops", {}};
   // §16.3 step 5: Proxy-Require.
@@ -270,9 +277,10 @@ Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
   Facts facts;
   // A proxy sees every request the transport validated on receipt: the syntax is not checked
   // twice. The other roles read more of what the syntax check parses (To, Contact, Expires).
-  const bool checked = msg.syntax_valid() && policy.role == Role::kProxy && proxy_facts_of_checked(msg, ruri, facts);
+  const bool try_checked = msg.syntax_valid() && policy.role == Role::kProxy;
+  const bool checked = try_checked && proxy_facts_of_checked(msg, ruri, facts);
   if (!checked) {
-    facts = Facts{};
+    if (try_checked) facts = Facts{};  // what the failed shortcut left; Facts is not small
     if (Verdict v = check_request_syntax(msg, ruri, facts); !v.ok()) return v;
   }
   // §8.2.2.1 and §16.3 step 2: a scheme the element cannot handle is 416.

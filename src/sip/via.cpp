@@ -68,10 +68,16 @@ bool read_param(const Param& p, Via& out) {
   return true;
 }
 
-}  // namespace
-
-std::string_view scan_via(Scanner& s, Via& out) noexcept {
-  out = Via{};
+// scan_via without its cleanup on failure: the fields it may not reach are reset here, not
+// the whole Via (as large as the rest of the work on a typical Via).
+std::string_view scan_via_fields(Scanner& s, Via& out) noexcept {
+  out.host = {};
+  out.port = 0;
+  out.has_port = false;
+  out.branch = out.received = out.maddr = {};
+  out.ttl = -1;
+  out.rport = false;
+  out.rport_value = -1;
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport
   s.skip_lws();
   if (s.rest().starts_with("SIP/2.0/")) {
@@ -99,6 +105,14 @@ std::string_view scan_via(Scanner& s, Via& out) noexcept {
   if (!scan_params(s, out.params, [&out](const Param& p) { return read_param(p, out); })) return kMalformed;
   s.skip_lws();
   return {};
+}
+
+}  // namespace
+
+std::string_view scan_via(Scanner& s, Via& out) noexcept {
+  const std::string_view err = scan_via_fields(s, out);
+  if (!err.empty()) out = Via{};  // nothing half-parsed is left behind
+  return err;
 }
 
 std::string_view parse_via(std::string_view text, Via& out) noexcept {

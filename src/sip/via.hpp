@@ -16,6 +16,8 @@ namespace trapezoid::sip {
 // RFC 3261 §8.1.1.7: branches of RFC 3261 elements start with this magic cookie.
 inline constexpr std::string_view kBranchMagicCookie = "z9hG4bK";
 
+// scan_via resets the fields one by one rather than the whole struct: a new field needs its
+// line there.
 struct Via {
   std::string_view protocol_name;     // "SIP"
   std::string_view protocol_version;  // "2.0"

@@ -123,5 +123,21 @@ TEST(Charset, ClassesAreUsableAtCompileTime) {
   SUCCEED();
 }
 
+// same_text compares by words: a difference at any position of any length must show.
+TEST(Charset, SameTextFindsADifferenceAnywhere) {
+  for (std::size_t n = 0; n <= 70; ++n) {
+    std::string a(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + i % 26);
+    EXPECT_TRUE(same_text(a, a));
+    EXPECT_TRUE(same_text(a, std::string(a)));
+    EXPECT_FALSE(same_text(a, a + "y"));
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string b = a;
+      b[i] = 'X';
+      EXPECT_FALSE(same_text(a, b)) << n << " " << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trapezoid::sip::charset

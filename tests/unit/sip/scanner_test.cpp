@@ -230,5 +230,29 @@ TEST(Scanner, WorksAtCompileTime) {
   SUCCEED();
 }
 
+// skip_word classifies 16 bytes at a time where it can: it must stop where a byte-by-byte walk
+// stops, for every length and every position of the first non-word byte.
+TEST(Scanner, SkipWordStopsWhereAByteWalkStops) {
+  const std::string_view stops = std::string_view(" \t\r\n#$&,;=@^|\x7f\x80\xff\0", 18);
+  for (std::size_t len = 0; len <= 40; ++len) {
+    std::string text;
+    for (std::size_t i = 0; i < len; ++i) text += "a9-.!%*_+`'~()<>:\\\"/[]?{}"[i % 26];
+    for (std::size_t at = 0; at <= len; ++at) {
+      for (char stop : stops) {
+        std::string t = text;
+        if (at < len) t[at] = stop;
+        const char* end = t.data() + t.size();
+        const char* expected = t.data();
+        while (expected != end && charset::is_word(*expected)) ++expected;
+        ASSERT_EQ(cursor::skip_word(t.data(), end), expected) << "len " << len << " at " << at;
+        // From a later start too: the last block then overlaps bytes before it.
+        if (len > 3 && at > 3) {
+          ASSERT_EQ(cursor::skip_word(t.data() + 3, end), expected);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trapezoid::sip
