@@ -72,7 +72,7 @@ class ServerAuthTest : public ::testing::Test {
   std::shared_ptr<const auth::CredentialSource> users_;
   std::shared_ptr<const auth::NonceCodec> nonces_ =
       std::make_shared<const auth::NonceCodec>(auth::random_secret(), std::chrono::seconds(300));
-  registrar::LocationService locations_{{.domains = {"atlanta.com"}}};
+  registrar::LocationService locations_{{.domains = {"atlanta.com"}, .own_addresses = {}}};
   std::string bytes_;
   sip::Message msg_;
 };
