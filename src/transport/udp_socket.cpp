@@ -19,8 +19,10 @@ std::error_code UdpSocket::open(const IpAddress& address, std::uint16_t port, bo
   if (!ec && reuse_port) ec = set_reuse_port(socket_.native_handle());
   if (!ec) socket_.bind(at, ec);
   if (!ec && reuse_port && steer_letter != 0) {
-    const std::error_code steer = attach_branch_steering(socket_.native_handle(), steer_letter);
-    if (steer) ec.assign(steer.value(), boost::system::system_category());
+    // Steering saves hand-overs; without it (a kernel or sandbox that refuses the program)
+    // the workers still hand responses to each other, so the socket serves anyway.
+    if (const std::error_code steer = attach_branch_steering(socket_.native_handle(), steer_letter))
+      sink_.logger().log(LogLevel::kWarning, "UDP responses not steered to their workers: " + steer.message());
   }
   if (!ec) socket_.non_blocking(true, ec);
   if (ec) {

@@ -55,7 +55,8 @@ struct WorkerConfig {
   // With reuse_port: a UDP response whose top Via branch starts "z9hG4bK" + this letter + N +
   // "." goes to the N-th socket to have bound the shared port (the kernel reads the branch; see
   // response_steering.hpp), so the worker whose client transaction made that branch receives it
-  // without a hand-over. Bind the workers in index order. 0: the kernel's hash alone.
+  // without a hand-over. Bind the workers in index order. 0: the kernel's hash alone (also
+  // what a kernel that refuses the program gives: a warning is logged, nothing fails).
   char steer_branch_letter = 0;
   // RFC 3261 §18.1.2: the sent-by values this element puts in its Vias; a response whose top
   // Via names another is discarded. Empty: no check.
