@@ -143,9 +143,6 @@ std::optional<TransactionId> TransactionLayer::send_request(std::string_view req
 
 bool TransactionLayer::respond(TransactionId server_tx, std::string_view response_bytes,
                                TimePoint now) {
-  CallScope scope(*this, now);
-  Slot* slot = find(server_tx);
-  if (slot == nullptr || !slot->is_server()) return false;
   sip::Message response;  // borrows response_bytes for this call only
   if (!sip::parse_datagram(response_bytes, response).ok() || !response.is_response()) return false;
   return respond(server_tx, OutgoingResponse{response.raw(), response.status_code(), to_tag(response)}, now);

@@ -58,7 +58,7 @@ class Connection {
   virtual void send(std::string bytes) = 0;
   // The same for bytes another worker sent on this connection: if they cannot be written, the
   // failure goes to `on_failure` (which takes it back to that worker, where the sender's
-  // transaction waits, §8.1.3.1) rather than to this worker's handler.
+  // transaction waits, §8.1.3.1) rather than to this worker's handler; an empty hook is send(bytes).
   using FailureHook = std::function<void(std::error_code)>;
   virtual void send(std::string bytes, FailureHook on_failure) = 0;
   // The same for a request the size rule moved off UDP (RFC 3261 §18.1.1): `udp_bytes` is

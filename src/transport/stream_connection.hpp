@@ -102,7 +102,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     });
   }
 
-  void send(std::string bytes) override { enqueue(Pending{std::move(bytes), {}, {}}); }
+  void send(std::string bytes) override { send(std::move(bytes), {}); }
   void send(std::string bytes, FailureHook on_failure) override {
     enqueue(Pending{std::move(bytes), {}, std::move(on_failure)});
   }

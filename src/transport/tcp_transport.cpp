@@ -174,17 +174,14 @@ void TcpTransport::send(std::string bytes, const Target& target, std::string_vie
 }
 
 bool TcpTransport::send_open(std::string& bytes, const Target& target, std::string_view server_name) {
-  Connection* open_one = find(target, server_name);
-  if (open_one == nullptr) return false;
-  open_one->send(std::move(bytes));
-  return true;
+  return send_open(bytes, target, server_name, {});
 }
 
 bool TcpTransport::send_open(std::string& bytes, const Target& target, std::string_view server_name,
                              Connection::FailureHook on_failure) {
   Connection* open_one = find(target, server_name);
   if (open_one == nullptr) return false;
-  open_one->send(std::move(bytes), std::move(on_failure));
+  open_one->send(std::move(bytes), std::move(on_failure));  // no hook: this worker reports
   return true;
 }
 
