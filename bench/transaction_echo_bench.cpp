@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "sip/response.hpp"
+#include "transaction/message_fields.hpp"
 #include "transaction/sip_worker.hpp"
 #include "transport/handler.hpp"
 
@@ -108,7 +109,11 @@ class EchoCore final : public transaction::TransactionUser, public transport::Lo
     (void)ec;
     const std::string_view to_tag(tag, static_cast<std::size_t>(end - tag));
     const sip::BuildResult r = sip::make_response(req, status, {}, to_tag);
-    if (r.ok()) worker_.respond(tx, r.bytes);
+    // The TU knows the status and the To tag it sent (the request's own, when it had one), so
+    // the layer need not parse the response again: what a server's TU does.
+    const std::string_view request_tag = transaction::to_tag(req);
+    const std::string_view sent_tag = request_tag.empty() ? to_tag : request_tag;
+    if (r.ok()) worker_.respond(tx, transaction::OutgoingResponse{r.bytes, status, sent_tag});
   }
   void on_response(transaction::TransactionId, const sip::Message&) override {}
   void on_stray_ack(const sip::Message&, const transaction::Peer&) override {}

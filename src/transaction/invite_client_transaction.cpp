@@ -6,7 +6,7 @@
 
 namespace trapezoid::transaction {
 
-InviteClientTransaction::InviteClientTransaction(TransactionId id, sip::Message invite,
+InviteClientTransaction::InviteClientTransaction(TransactionId id, sip::Message&& invite,
                                                  Reliability reliability, const TimerConfig& timers,
                                                  TransactionEffects& effects)
     : TransactionBase(id, std::move(invite), reliability, timers, effects, State::kCalling) {}
@@ -18,7 +18,7 @@ void InviteClientTransaction::start() {
     ctx_.arm(TimerKind::kA, timer_a_);
   }
   ctx_.arm(TimerKind::kB, ctx_.timers->B());
-  send(request_.raw());
+  send(request_->raw());
 }
 
 void InviteClientTransaction::on_response(const sip::Message& response) {
@@ -57,7 +57,7 @@ void InviteClientTransaction::on_final_non_2xx(const sip::Message& response) {
   leave_calling();
   state_ = State::kCompleted;
   // RFC 3261 §17.1.1.3: the transaction builds this ACK itself.
-  sip::BuildResult ack = build_ack_for_non_2xx(request_, response);
+  sip::BuildResult ack = build_ack_for_non_2xx(*request_, response);
   ack_ = std::move(ack.bytes);
   const Duration d = ctx_.timers->D(ctx_.reliability);
   if (d.count() > 0) ctx_.arm(TimerKind::kD, d);
@@ -76,7 +76,7 @@ void InviteClientTransaction::on_timer(TimerKind kind, std::uint32_t generation)
       // RFC 3261 §17.1.1.2: retransmit and double the interval (no cap: Timer B ends it).
       timer_a_ *= 2;
       ctx_.arm(TimerKind::kA, timer_a_);
-      send(request_.raw());
+      send(request_->raw());
       return;
     case TimerKind::kB:
       if (state_ != State::kCalling) return;

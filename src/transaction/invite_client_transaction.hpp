@@ -33,13 +33,18 @@ enum class InviteClientState : std::uint8_t {
 
 class InviteClientTransaction : public TransactionBase<InviteClientState> {
  public:
-  InviteClientTransaction(TransactionId id, sip::Message invite, Reliability reliability,
+  InviteClientTransaction(TransactionId id, sip::Message&& invite, Reliability reliability,
                           const TimerConfig& timers, TransactionEffects& effects);
 
   void start();
   void on_response(const sip::Message& response);
   void on_timer(TimerKind kind, std::uint32_t generation);
   void on_transport_error();
+  // Whether a state to come may still read the request: retransmitted in Calling, and the ACK of
+  // a non-2xx is built from it (§17.1.1.3); after that the ACK is kept as bytes.
+  [[nodiscard]] bool needs_request() const noexcept {
+    return state_ == State::kCalling || state_ == State::kProceeding;
+  }
 
   // The ACK sent for a non-2xx final response; empty before one arrived.
   [[nodiscard]] const std::string& ack() const noexcept { return ack_; }

@@ -7,7 +7,7 @@
 
 namespace trapezoid::transaction {
 
-InviteServerTransaction::InviteServerTransaction(TransactionId id, sip::Message invite,
+InviteServerTransaction::InviteServerTransaction(TransactionId id, sip::Message&& invite,
                                                  Reliability reliability, const TimerConfig& timers,
                                                  TransactionEffects& effects)
     : ServerTransactionBase(id, std::move(invite), reliability, timers, effects,
@@ -17,7 +17,7 @@ void InviteServerTransaction::start() {
   // RFC 3261 §17.2.1: 100 (Trying) unless the TU answers within 200 ms. Armed before the TU
   // sees the INVITE, since it may answer from inside pass_request().
   ctx_.arm(TimerKind::kTrying, ctx_.timers->trying_delay);
-  ctx_.effects->pass_request(ctx_.id, request_);
+  ctx_.effects->pass_request(ctx_.id, *request_);
 }
 
 bool InviteServerTransaction::respond(const sip::Message& response) {
@@ -86,7 +86,7 @@ void InviteServerTransaction::on_timer(TimerKind kind, std::uint32_t generation)
   switch (kind) {
     case TimerKind::kTrying: {
       if (state_ != State::kProceeding || last_status_ != 0) return;
-      sip::BuildResult trying = sip::make_response(request_, 100, {}, {});
+      sip::BuildResult trying = sip::make_response(*request_, 100, {}, {});
       if (!trying.ok()) return;
       last_response_ = std::move(trying.bytes);
       last_status_ = 100;

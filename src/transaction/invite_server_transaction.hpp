@@ -33,7 +33,7 @@ enum class InviteServerState : std::uint8_t {
 
 class InviteServerTransaction : public ServerTransactionBase<InviteServerState> {
  public:
-  InviteServerTransaction(TransactionId id, sip::Message invite, Reliability reliability,
+  InviteServerTransaction(TransactionId id, sip::Message&& invite, Reliability reliability,
                           const TimerConfig& timers, TransactionEffects& effects);
 
   void start();
@@ -45,6 +45,11 @@ class InviteServerTransaction : public ServerTransactionBase<InviteServerState> 
   void on_request(const sip::Message& request);
   void on_timer(TimerKind kind, std::uint32_t generation);
   void on_transport_error();
+  // Whether a state to come may still read the request: until the final response (§17.2.1;
+  // the 100 it may send itself is built from the INVITE).
+  [[nodiscard]] bool needs_request() const noexcept {
+    return state_ == State::kProceeding;
+  }
 
   // The To tag of the last response: RFC 2543 ACK matching compares it (§17.2.3).
   [[nodiscard]] std::string_view response_to_tag() const noexcept { return response_to_tag_; }

@@ -4,7 +4,7 @@
 
 namespace trapezoid::transaction {
 
-NonInviteClientTransaction::NonInviteClientTransaction(TransactionId id, sip::Message request,
+NonInviteClientTransaction::NonInviteClientTransaction(TransactionId id, sip::Message&& request,
                                                        Reliability reliability,
                                                        const TimerConfig& timers,
                                                        TransactionEffects& effects)
@@ -17,7 +17,7 @@ void NonInviteClientTransaction::start() {
     ctx_.arm(TimerKind::kE, timer_e_);
   }
   ctx_.arm(TimerKind::kF, ctx_.timers->F());
-  send(request_.raw());
+  send(request_->raw());
 }
 
 void NonInviteClientTransaction::on_response(const sip::Message& response) {
@@ -51,7 +51,7 @@ void NonInviteClientTransaction::on_timer(TimerKind kind, std::uint32_t generati
         return;
       }
       ctx_.arm(TimerKind::kE, timer_e_);
-      send(request_.raw());
+      send(request_->raw());
       return;
     case TimerKind::kF:
       if (state_ != State::kTrying && state_ != State::kProceeding) return;

@@ -23,13 +23,18 @@ enum class NonInviteClientState : std::uint8_t { kTrying, kProceeding, kComplete
 
 class NonInviteClientTransaction : public TransactionBase<NonInviteClientState> {
  public:
-  NonInviteClientTransaction(TransactionId id, sip::Message request, Reliability reliability,
+  NonInviteClientTransaction(TransactionId id, sip::Message&& request, Reliability reliability,
                              const TimerConfig& timers, TransactionEffects& effects);
 
   void start();
   void on_response(const sip::Message& response);
   void on_timer(TimerKind kind, std::uint32_t generation);
   void on_transport_error();
+  // Whether a state to come may still read the request: retransmitted until the final response
+  // (§17.1.2.2).
+  [[nodiscard]] bool needs_request() const noexcept {
+    return state_ == State::kTrying || state_ == State::kProceeding;
+  }
 
  private:
   void send(std::string_view bytes);

@@ -4,14 +4,14 @@
 
 namespace trapezoid::transaction {
 
-NonInviteServerTransaction::NonInviteServerTransaction(TransactionId id, sip::Message request,
+NonInviteServerTransaction::NonInviteServerTransaction(TransactionId id, sip::Message&& request,
                                                        Reliability reliability,
                                                        const TimerConfig& timers,
                                                        TransactionEffects& effects)
     : ServerTransactionBase(id, std::move(request), reliability, timers, effects,
                             State::kTrying) {}
 
-void NonInviteServerTransaction::start() { ctx_.effects->pass_request(ctx_.id, request_); }
+void NonInviteServerTransaction::start() { ctx_.effects->pass_request(ctx_.id, *request_); }
 
 bool NonInviteServerTransaction::respond(const sip::Message& response) {
   return respond(OutgoingResponse{response.raw(), response.status_code(), {}});

@@ -21,7 +21,7 @@ enum class NonInviteServerState : std::uint8_t { kTrying, kProceeding, kComplete
 
 class NonInviteServerTransaction : public ServerTransactionBase<NonInviteServerState> {
  public:
-  NonInviteServerTransaction(TransactionId id, sip::Message request, Reliability reliability,
+  NonInviteServerTransaction(TransactionId id, sip::Message&& request, Reliability reliability,
                              const TimerConfig& timers, TransactionEffects& effects);
 
   void start();
@@ -32,6 +32,10 @@ class NonInviteServerTransaction : public ServerTransactionBase<NonInviteServerS
   void on_request(const sip::Message& request);
   void on_timer(TimerKind kind, std::uint32_t generation);
   void on_transport_error();
+  // Whether a state to come may still read the request: until the final response (§17.2.2).
+  [[nodiscard]] bool needs_request() const noexcept {
+    return state_ == State::kTrying || state_ == State::kProceeding;
+  }
 
  private:
   void send_last();

@@ -1,6 +1,10 @@
 // What the four §17 state machines share: the context (id, timers, effects), the current
 // state, the owned request, and the ways of ending. Each figure's own logic stays in its class.
 //
+// The request is held apart, so that a transaction that no longer reads it (a server one that
+// has answered, a client one that has its final response) can let it go: only its keys, its
+// last response or its ACK are needed for the 32 s it may still absorb retransmissions.
+//
 //   enum class NonInviteClientState : std::uint8_t { kTrying, ..., kTerminated };
 //   class NonInviteClientTransaction : public TransactionBase<NonInviteClientState> { ... };
 //
@@ -9,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,13 +35,16 @@ class TransactionBase {
   [[nodiscard]] bool timer_pending(TimerKind kind, std::uint32_t generation) const noexcept {
     return state_ != State::kTerminated && ctx_.slots.is_current(kind, generation);
   }
-  [[nodiscard]] const sip::Message& request() const noexcept { return request_; }
+  // The request, or nullptr once released.
+  [[nodiscard]] const sip::Message* request() const noexcept { return request_.get(); }
+  // Frees the request. The caller makes sure the machine's state no longer reads it.
+  void release_request() noexcept { request_.reset(); }
 
  protected:
-  TransactionBase(TransactionId id, sip::Message request, Reliability reliability,
+  TransactionBase(TransactionId id, sip::Message&& request, Reliability reliability,
                   const TimerConfig& timers, TransactionEffects& effects, State initial)
       : ctx_{id, reliability, &timers, &effects, {}},
-        request_(std::move(request)),
+        request_(std::make_unique<sip::Message>(std::move(request))),
         state_(initial) {}
   ~TransactionBase() = default;
 
@@ -62,7 +70,7 @@ class TransactionBase {
   }
 
   TransactionContext ctx_;
-  sip::Message request_;
+  std::unique_ptr<sip::Message> request_;
   State state_;
 };
 

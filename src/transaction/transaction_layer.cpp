@@ -22,11 +22,13 @@ struct TransactionLayer::Slot {
                NonInviteServerTransaction>
       machine;
   Peer peer;
-  ServerEntry entry;  // server transactions only
+  ServerEntry entry;   // server transactions only
+  ClientEntry client;  // client transactions only
 
   [[nodiscard]] bool is_server() const noexcept { return machine.index() >= 2; }
-  [[nodiscard]] const sip::Message& request() const {
-    return std::visit([](const auto& m) -> const sip::Message& { return m.request(); }, machine);
+  // nullptr once released.
+  [[nodiscard]] const sip::Message* request() const {
+    return std::visit([](const auto& m) { return m.request(); }, machine);
   }
 };
 
@@ -38,7 +40,9 @@ class TransactionLayer::CallScope {
     layer_.now_ = now;
   }
   ~CallScope() {
-    if (--layer_.depth_ == 0) layer_.reap();
+    if (--layer_.depth_ != 0) return;
+    layer_.release_settled();
+    layer_.reap();
   }
   CallScope(const CallScope&) = delete;
   CallScope& operator=(const CallScope&) = delete;
@@ -70,6 +74,7 @@ TransactionLayer::Received TransactionLayer::receive_response(const sip::Message
   std::visit([&](auto& m) {
     if constexpr (requires { m.on_response(msg); }) m.on_response(msg);
   }, slot->machine);
+  settled_.push_back(*id);  // a final response may have left it without use for its request
   return Received::kMatched;
 }
 
@@ -102,8 +107,8 @@ TransactionLayer::Received TransactionLayer::receive_request(sip::Message&& msg,
                                            std::move(msg), r, config_, fx)
                   : std::make_unique<Slot>(std::in_place_type<NonInviteServerTransaction>, source,
                                            id, std::move(msg), r, config_, fx);
-  slot->entry = ServerEntry{id, &slot->request(), {}};
-  if (!table_.add_server(slot->entry)) return Received::kDropped;
+  if (!slot->entry.assign(id, *slot->request()) || !table_.add_server(slot->entry))
+    return Received::kDropped;
   Slot& s = *slots_.emplace(id, std::move(slot)).first->second;
   std::visit([](auto& m) { m.start(); }, s.machine);
   return Received::kNewServerTransaction;
@@ -126,7 +131,8 @@ std::optional<TransactionId> TransactionLayer::send_request(sip::Message&& reque
                   : std::make_unique<Slot>(std::in_place_type<NonInviteClientTransaction>,
                                            destination, id, std::move(request), reliability,
                                            config_, fx);
-  if (!table_.add_client(id, slot->request())) return std::nullopt;
+  if (!slot->client.assign(id, *slot->request()) || !table_.add_client(slot->client))
+    return std::nullopt;
   Slot& s = *slots_.emplace(id, std::move(slot)).first->second;
   std::visit([](auto& m) { m.start(); }, s.machine);
   return id;
@@ -158,6 +164,7 @@ bool TransactionLayer::respond(TransactionId server_tx, const OutgoingResponse& 
   }, slot->machine);
   if (auto* invite = std::get_if<InviteServerTransaction>(&slot->machine))
     slot->entry.response_to_tag = invite->response_to_tag();
+  if (sent && response.status >= 200) settled_.push_back(server_tx);
   return sent;
 }
 
@@ -209,19 +216,21 @@ bool TransactionLayer::is_live(const TimerEntry& e) const {
 std::optional<TransactionId> TransactionLayer::find_cancelled(TransactionId cancel_tx) const {
   const Slot* slot = find(cancel_tx);
   if (slot == nullptr || !slot->is_server()) return std::nullopt;
-  const ServerEntry* entry = table_.match_cancel(slot->request());
+  if (slot->request() == nullptr) return std::nullopt;
+  const ServerEntry* entry = table_.match_cancel(*slot->request());
   if (entry == nullptr || entry->id == cancel_tx) return std::nullopt;
   return entry->id;
 }
 
 bool TransactionLayer::is_merged(TransactionId server_tx) const {
   const Slot* slot = find(server_tx);
-  return slot != nullptr && slot->is_server() && table_.is_merged(slot->request(), server_tx);
+  return slot != nullptr && slot->is_server() && slot->request() != nullptr &&
+         table_.is_merged(*slot->request(), server_tx);
 }
 
 const sip::Message* TransactionLayer::request(TransactionId tx) const {
   const Slot* slot = find(tx);
-  return slot == nullptr ? nullptr : &slot->request();
+  return slot == nullptr ? nullptr : slot->request();
 }
 
 std::optional<Peer> TransactionLayer::peer(TransactionId tx) const {
@@ -261,6 +270,19 @@ void TransactionLayer::timeout(TransactionId id) { user_.on_timeout(id); }
 void TransactionLayer::transport_error(TransactionId id) { user_.on_transport_error(id); }
 void TransactionLayer::terminated(TransactionId id) { dead_.push_back(id); }
 
+void TransactionLayer::release_settled() {
+  for (const TransactionId id : settled_) {
+    Slot* slot = find(id);
+    if (slot == nullptr) continue;
+    // RFC 2543 requests are matched on most of their fields (§17.2.3): kept to the end.
+    if (slot->is_server() && !slot->entry.rfc3261()) continue;
+    if (std::visit([](const auto& m) { return m.needs_request(); }, slot->machine)) continue;
+    std::visit([](auto& m) { m.release_request(); }, slot->machine);
+    slot->entry.request = nullptr;
+  }
+  settled_.clear();
+}
+
 void TransactionLayer::reap() {
   if (reaping_) return;
   reaping_ = true;
@@ -272,7 +294,7 @@ void TransactionLayer::reap() {
     if (it->second->is_server()) {
       table_.remove_server(it->second->entry);
     } else {
-      table_.remove_client(it->second->request());
+      table_.remove_client(it->second->client);
     }
     slots_.erase(it);
     user_.on_terminated(id);

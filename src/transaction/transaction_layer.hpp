@@ -86,7 +86,11 @@ class TransactionLayer final : private TransactionEffects {
   // §8.2.2.2: whether the request of this server transaction is a merged request (answer 482).
   [[nodiscard]] bool is_merged(TransactionId server_tx) const;
 
-  // The request a live transaction was created for, or nullptr.
+  // The request a live transaction was created for, or nullptr. A transaction keeps it until
+  // it no longer reads it: a server transaction until the call that sent its final response
+  // returns, a client one until the call that brought its final response returns (RFC 2543
+  // server transactions keep it to the end). The 32 s of retransmissions that may follow need
+  // only the keys, the last response or the ACK.
   [[nodiscard]] const sip::Message* request(TransactionId tx) const;
   // Where a live transaction's messages go: for a server transaction, where its request's
   // responses go (§18.2.2, as the transport computed it on receipt); nullopt when it is gone.
@@ -116,6 +120,9 @@ class TransactionLayer final : private TransactionEffects {
   Received receive_request(sip::Message&& msg, bool reliable, const Peer& source);
   [[nodiscard]] Slot* find(TransactionId id) const;
   [[nodiscard]] bool is_live(const TimerEntry& e) const;
+  // Frees the requests of transactions that answered or got their final response, once the
+  // outermost call returns (the TU may still read a request inside the call that answered it).
+  void release_settled();
   void reap();
 
   MessageSender& sender_;
@@ -125,6 +132,7 @@ class TransactionLayer final : private TransactionEffects {
   TransactionTable table_;
   std::unordered_map<TransactionId, std::unique_ptr<Slot>> slots_;
   std::vector<TransactionId> dead_;
+  std::vector<TransactionId> settled_;
   TransactionId next_id_ = 1;
   TimePoint now_{};
   int depth_ = 0;

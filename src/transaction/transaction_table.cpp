@@ -1,19 +1,67 @@
 #include "transaction/transaction_table.hpp"
 
+#include <initializer_list>
+
 #include "transaction/message_fields.hpp"
 #include "transaction/rfc2543_match.hpp"
 
 namespace trapezoid::transaction {
 
-bool TransactionTable::add_client(TransactionId id, const sip::Message& request) {
-  ClientKey key;
-  if (!client_key_of_request(request, key)) return false;
-  return clients_.emplace(key, id).second;
+namespace {
+
+// Copies what the views show into `text`, one after another, and points the views at the
+// copies: one allocation for all of an entry's keys.
+void copy_into(std::string& text, std::initializer_list<std::string_view*> views) {
+  std::size_t size = 0;
+  for (const std::string_view* v : views) size += v->size();
+  text.clear();
+  text.reserve(size);
+  for (const std::string_view* v : views) text.append(*v);
+  std::size_t at = 0;
+  for (std::string_view* v : views) {
+    *v = std::string_view(text.data() + at, v->size());
+    at += v->size();
+  }
 }
 
-void TransactionTable::remove_client(const sip::Message& request) {
-  ClientKey key;
-  if (client_key_of_request(request, key)) clients_.erase(key);
+}  // namespace
+
+bool ClientEntry::assign(TransactionId tx, const sip::Message& request) {
+  ClientKey k;
+  if (!client_key_of_request(request, k)) return false;
+  id = tx;
+  key = k;
+  copy_into(text, {&key.branch, &key.method});
+  return true;
+}
+
+bool ServerEntry::assign(TransactionId tx, const sip::Message& req) {
+  DialogRequestKey d;
+  sip::Via via;
+  sip::CSeq cseq;
+  if (!dialog_request_key(req, d) || !top_via(req, via) || !cseq_of(req, cseq)) return false;
+  ServerKey k;
+  if (!server_key_of_request(req, k)) k = ServerKey{};  // RFC 2543: matched on the request
+  id = tx;
+  request = &req;
+  response_to_tag = {};
+  key = k;
+  dialog = d;
+  from_tag = ::trapezoid::transaction::from_tag(req);
+  cseq_method = cseq.method_name;
+  copy_into(text, {&key.branch, &key.host, &key.method, &dialog.call_id, &from_tag, &cseq_method});
+  keyed = true;
+  return true;
+}
+
+bool TransactionTable::add_client(const ClientEntry& entry) {
+  if (entry.key.branch.empty()) return false;
+  return clients_.emplace(entry.key, entry.id).second;
+}
+
+void TransactionTable::remove_client(const ClientEntry& entry) {
+  auto it = clients_.find(entry.key);
+  if (it != clients_.end() && it->second == entry.id) clients_.erase(it);
 }
 
 std::optional<TransactionId> TransactionTable::match_response(const sip::Message& response) const {
@@ -26,27 +74,19 @@ std::optional<TransactionId> TransactionTable::match_response(const sip::Message
 }
 
 bool TransactionTable::add_server(const ServerEntry& entry) {
-  DialogRequestKey dkey;
-  if (entry.request == nullptr || !dialog_request_key(*entry.request, dkey)) return false;
-  sip::Via via;
-  if (!top_via(*entry.request, via)) return false;
-  ServerKey key;
-  if (server_key_of_request(*entry.request, key) && !servers_.emplace(key, &entry).second)
-    return false;
-  by_dialog_request_.emplace(dkey, &entry);
+  if (!entry.keyed) return false;
+  if (entry.rfc3261() && !servers_.emplace(entry.key, &entry).second) return false;
+  by_dialog_request_.emplace(entry.dialog, &entry);
   return true;
 }
 
 void TransactionTable::remove_server(const ServerEntry& entry) {
-  if (entry.request == nullptr) return;
-  ServerKey key;
-  if (server_key_of_request(*entry.request, key)) {
-    auto it = servers_.find(key);
+  if (!entry.keyed) return;
+  if (entry.rfc3261()) {
+    auto it = servers_.find(entry.key);
     if (it != servers_.end() && it->second == &entry) servers_.erase(it);
   }
-  DialogRequestKey dkey;
-  if (!dialog_request_key(*entry.request, dkey)) return;
-  auto [first, last] = by_dialog_request_.equal_range(dkey);
+  auto [first, last] = by_dialog_request_.equal_range(entry.dialog);
   for (auto it = first; it != last; ++it) {
     if (it->second == &entry) {
       by_dialog_request_.erase(it);
@@ -56,10 +96,11 @@ void TransactionTable::remove_server(const ServerEntry& entry) {
 }
 
 bool TransactionTable::matches(const ServerEntry& entry, const sip::Message& request) const {
-  ServerKey a;
-  ServerKey b;
-  if (server_key_of_request(request, b)) return server_key_of_request(*entry.request, a) && a == b;
-  return matches_rfc2543(*entry.request, entry.response_to_tag, request);
+  ServerKey key;
+  if (server_key_of_request(request, key)) return entry.rfc3261() && entry.key == key;
+  // An RFC 2543 request is compared with the whole of the other (a released request belonged
+  // to an RFC 3261 transaction, whose top Via, branch and all, an RFC 2543 one cannot match).
+  return entry.request != nullptr && matches_rfc2543(*entry.request, entry.response_to_tag, request);
 }
 
 const ServerEntry* TransactionTable::match_request(const sip::Message& request) const {
@@ -72,8 +113,10 @@ const ServerEntry* TransactionTable::match_request(const sip::Message& request) 
   DialogRequestKey dkey;
   if (!dialog_request_key(request, dkey)) return nullptr;
   auto [first, last] = by_dialog_request_.equal_range(dkey);
-  for (auto it = first; it != last; ++it)
-    if (matches_rfc2543(*it->second->request, it->second->response_to_tag, request)) return it->second;
+  for (auto it = first; it != last; ++it) {
+    const ServerEntry& e = *it->second;
+    if (e.request != nullptr && matches_rfc2543(*e.request, e.response_to_tag, request)) return &e;
+  }
   return nullptr;
 }
 
@@ -89,8 +132,10 @@ const ServerEntry* TransactionTable::match_cancel(const sip::Message& cancel) co
   DialogRequestKey dkey;
   if (!dialog_request_key(cancel, dkey)) return nullptr;
   auto [first, last] = by_dialog_request_.equal_range(dkey);
-  for (auto it = first; it != last; ++it)
-    if (cancels_rfc2543(*it->second->request, cancel)) return it->second;
+  for (auto it = first; it != last; ++it) {
+    const ServerEntry& e = *it->second;
+    if (e.request != nullptr && cancels_rfc2543(*e.request, cancel)) return &e;
+  }
   return nullptr;
 }
 
@@ -102,12 +147,10 @@ bool TransactionTable::is_merged(const sip::Message& request, TransactionId crea
   const std::string_view tag = from_tag(request);
   auto [first, last] = by_dialog_request_.equal_range(dkey);
   for (auto it = first; it != last; ++it) {
-    if (it->second->id >= created_before) continue;
-    const sip::Message& other = *it->second->request;
-    sip::CSeq other_cseq;
-    if (!cseq_of(other, other_cseq) || other_cseq.method_name != cseq.method_name) continue;
-    if (from_tag(other) != tag) continue;
-    if (!matches(*it->second, request)) return true;  // same request, another path: merged
+    const ServerEntry& other = *it->second;
+    if (other.id >= created_before) continue;
+    if (other.cseq_method != cseq.method_name || other.from_tag != tag) continue;
+    if (!matches(other, request)) return true;  // same request, another path: merged
   }
   return false;
 }

@@ -1,20 +1,22 @@
 // Finding the transaction a message belongs to (RFC 3261 §17.1.3, §17.2.3), the INVITE a CANCEL
 // cancels (§9.2), and merged requests (§8.2.2.2).
 //
-//   TransactionTable table;
-//   table.add_client(id, invite);                       // keyed by (branch, "INVITE")
+//   ClientEntry c;                                      // owned by the caller, stable address
+//   if (c.assign(id, invite)) table.add_client(c);      // keyed by (branch, "INVITE")
 //   if (auto tx = table.match_response(response)) ...   // same branch and CSeq method
 //
-//   ServerEntry entry{id, &request};                    // owned by the caller, stable address
-//   table.add_server(entry);
+//   ServerEntry entry;                                  // likewise
+//   if (entry.assign(id, request)) table.add_server(entry);
 //   const ServerEntry* e = table.match_request(retransmission);
 //   if (table.is_merged(new_request)) respond(482);     // kMergedRequestStatus
 //
-// Keys are views into the transactions' own messages: remove an entry before its message dies.
+// Entries keep copies of their keys, so a transaction can drop its request once it no longer
+// needs it (entry.request = nullptr) and still be matched. Remove an entry before it dies.
 // Lookups build keys from the incoming message's views and allocate nothing.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -27,21 +29,50 @@ namespace trapezoid::transaction {
 // §8.2.2.2: a merged request is answered with 482 (Loop Detected).
 inline constexpr int kMergedRequestStatus = 482;
 
-// What matching reads of a server transaction.
+// What matching reads of a client transaction: its key, copied.
+struct ClientEntry {
+  TransactionId id = 0;
+  ClientKey key;     // views into `text`
+  std::string text;
+
+  ClientEntry() = default;
+  ClientEntry(const ClientEntry&) = delete;  // the views point into the entry itself
+  ClientEntry& operator=(const ClientEntry&) = delete;
+  // false when the request has no branch to key it by.
+  bool assign(TransactionId tx, const sip::Message& request);
+};
+
+// What matching reads of a server transaction: the keys, copied, and the request while the
+// transaction keeps it. Requests of RFC 2543 clients (no magic cookie) are always kept: their
+// matching compares most of the request (§17.2.3).
 struct ServerEntry {
   TransactionId id = 0;
-  const sip::Message* request = nullptr;  // the request that created the transaction
+  const sip::Message* request = nullptr;  // null once the transaction let it go
   std::string_view response_to_tag;       // To tag of the last response sent (RFC 2543 ACKs)
+  ServerKey key;                          // §17.2.3; an empty branch for an RFC 2543 request
+  DialogRequestKey dialog;                // Call-ID and CSeq number
+  std::string_view from_tag;              // with `dialog` and the CSeq method: §8.2.2.2
+  std::string_view cseq_method;
+  std::string text;                       // what the views above point into
+  bool keyed = false;                     // assign() succeeded
+
+  ServerEntry() = default;
+  ServerEntry(const ServerEntry&) = delete;  // the views point into the entry itself
+  ServerEntry& operator=(const ServerEntry&) = delete;
+  // false when the request cannot be keyed (no Via, CSeq or Call-ID). `request` must outlive
+  // the entry or be cleared first.
+  bool assign(TransactionId tx, const sip::Message& request);
+  [[nodiscard]] bool rfc3261() const noexcept { return !key.branch.empty(); }
 };
 
 class TransactionTable {
  public:
-  // false when the request has no branch or a transaction with its key exists.
-  bool add_client(TransactionId id, const sip::Message& request);
-  void remove_client(const sip::Message& request);
+  // false when a transaction with its key exists.
+  bool add_client(const ClientEntry& entry);
+  void remove_client(const ClientEntry& entry);
   [[nodiscard]] std::optional<TransactionId> match_response(const sip::Message& response) const;
 
-  // false when the request cannot be keyed (no Via, CSeq or Call-ID) or its key is taken.
+  // false when the entry was never assigned or its key is taken.
   bool add_server(const ServerEntry& entry);
   void remove_server(const ServerEntry& entry);
   // The server transaction `request` (a retransmission or an ACK) belongs to, or nullptr.

@@ -24,7 +24,7 @@ TEST_F(InviteClientTest, StartSendsInviteAndArmsTimersAAndB) {
   auto tx = make();
   tx.start();
   ASSERT_EQ(fx.sent.size(), 1u);
-  EXPECT_EQ(fx.sent[0], tx.request().raw());
+  EXPECT_EQ(fx.sent[0], tx.request()->raw());
   EXPECT_EQ(fx.delay(TimerKind::kA), 500ms);
   EXPECT_EQ(fx.delay(TimerKind::kB), 32s);
   EXPECT_EQ(tx.state(), State::kCalling);
@@ -45,7 +45,7 @@ TEST_F(InviteClientTest, TimerADoublesWithoutCapUntilTimerB) {
   EXPECT_EQ(elapsed, 31500ms);
   EXPECT_EQ(fx.delay(TimerKind::kA), 32s);  // past T2 = 4 s
   EXPECT_EQ(fx.sent.size(), 7u);
-  for (const auto& s : fx.sent) EXPECT_EQ(s, tx.request().raw());
+  for (const auto& s : fx.sent) EXPECT_EQ(s, tx.request()->raw());
   fx.fire(tx, TimerKind::kB);
   EXPECT_EQ(fx.timeouts, 1);
   EXPECT_EQ(fx.terminations, 1);

@@ -45,7 +45,7 @@ TEST_F(NonInviteClientTest, TimerEDoublesUpToT2InTrying) {
     fx.fire(tx, TimerKind::kE);
   }
   EXPECT_EQ(fx.sent.size(), 7u);
-  for (const auto& s : fx.sent) EXPECT_EQ(s, tx.request().raw());
+  for (const auto& s : fx.sent) EXPECT_EQ(s, tx.request()->raw());
 }
 
 TEST_F(NonInviteClientTest, TimerEIsT2InProceeding) {

@@ -195,9 +195,11 @@ TEST_F(LayerTest, ServerTimerHReportsTimeout) {
 }
 
 TEST_F(LayerTest, ServerInviteAcceptedPassesAckToTu) {
+  std::string ok;  // the UA core keeps its 2xx to retransmit it (§13.3.1.4)
   tu.request_hook = [&](TransactionId tx, const sip::Message& r) {
     if (r.method() == sip::Method::kInvite) {
-      EXPECT_TRUE(layer.respond(tx, answer(tx, 200), now));
+      ok = answer(tx, 200);
+      EXPECT_TRUE(layer.respond(tx, ok, now));
     }
   };
   receive({});  // answered from inside on_request
@@ -208,7 +210,8 @@ TEST_F(LayerTest, ServerInviteAcceptedPassesAckToTu) {
   EXPECT_EQ(sender.sent.size(), 1u);  // no Trying, no retransmission by the transaction
   EXPECT_EQ(receive({}), Received::kMatched);  // INVITE retransmission absorbed
   EXPECT_EQ(sender.sent.size(), 1u);
-  EXPECT_TRUE(layer.respond(tx, answer(tx, 200), now));  // the TU's 2xx retransmission
+  EXPECT_EQ(layer.request(tx), nullptr);  // answered: the INVITE is no longer kept
+  EXPECT_TRUE(layer.respond(tx, ok, now));  // the TU's 2xx retransmission
   EXPECT_EQ(sender.sent.size(), 2u);
   RequestSpec ack;
   ack.method = "ACK";
@@ -276,6 +279,63 @@ TEST_F(LayerTest, MergedRequestIsDetected) {
   EXPECT_TRUE(layer.is_merged(tu.requests[1].first));
 }
 
+TEST_F(LayerTest, AnsweredServerTransactionLetsItsRequestGo) {
+  RequestSpec options;
+  options.method = "OPTIONS";
+  bool readable_after_answer = false;
+  tu.request_hook = [&](TransactionId tx, const sip::Message& r) {
+    EXPECT_TRUE(layer.respond(tx, answer(tx, 200), now));
+    // Inside the call that answered, the request is still there for the TU.
+    readable_after_answer = r.method() == sip::Method::kOptions && layer.request(tx) == &r;
+  };
+  receive(options);
+  EXPECT_TRUE(readable_after_answer);
+  const TransactionId tx = tu.requests[0].first;
+  EXPECT_TRUE(layer.contains(tx));
+  EXPECT_EQ(layer.request(tx), nullptr);
+  // The keys were copied: a retransmission still matches and gets the 200 again (§17.2.2)...
+  EXPECT_EQ(receive(options), Received::kMatched);
+  ASSERT_EQ(sender.sent.size(), 2u);
+  EXPECT_EQ(sender.sent[1].bytes, sender.sent[0].bytes);
+  // ...and the same request by another path is still seen as merged (§8.2.2.2).
+  tu.request_hook = nullptr;
+  RequestSpec other_path = options;
+  other_path.branch = "z9hG4bKviaproxyB";
+  other_path.sent_by = "proxyb.example.com";
+  EXPECT_EQ(receive(other_path), Received::kNewServerTransaction);
+  EXPECT_TRUE(layer.is_merged(tu.requests.back().first));
+  advance_to(32s);  // Timer J
+  EXPECT_FALSE(layer.contains(tx));
+  EXPECT_EQ(receive(options), Received::kNewServerTransaction);
+}
+
+TEST_F(LayerTest, ProvisionalAnswerKeepsTheRequest) {
+  receive({});
+  const TransactionId tx = tu.requests[0].first;
+  EXPECT_TRUE(layer.respond(tx, answer(tx, 180), now));
+  ASSERT_NE(layer.request(tx), nullptr);  // the final response is still to come
+  EXPECT_TRUE(layer.respond(tx, answer(tx, 486), now));
+  EXPECT_EQ(layer.request(tx), nullptr);
+  RequestSpec cancel;
+  cancel.method = "CANCEL";
+  receive(cancel);  // a late CANCEL still finds the INVITE by its copied key (§9.2)
+  EXPECT_EQ(layer.find_cancelled(tu.requests.back().first), tx);
+}
+
+TEST_F(LayerTest, ClientTransactionLetsItsRequestGoWithItsFinalResponse) {
+  auto tx = layer.send_request(request(), bob, Reliability::kUnreliable, now);
+  ASSERT_TRUE(tx);
+  receive_response(180);
+  ASSERT_NE(layer.request(*tx), nullptr);  // a CANCEL is built from it (§9.1)
+  receive_response(486);
+  EXPECT_EQ(layer.request(*tx), nullptr);
+  ASSERT_EQ(sender.sent.size(), 2u);  // the INVITE and its ACK
+  EXPECT_EQ(receive_response(486), Received::kMatched);  // matched by the copied key...
+  ASSERT_EQ(sender.sent.size(), 3u);
+  EXPECT_EQ(sender.sent[2].bytes, sender.sent[1].bytes);  // ...and ACKed again (§17.1.1.2)
+  EXPECT_EQ(tu.responses.size(), 2u);
+}
+
 TEST_F(LayerTest, Rfc2543RequestsMatchWithoutCookie) {
   RequestSpec old;
   old.branch = "";
@@ -288,6 +348,7 @@ TEST_F(LayerTest, Rfc2543RequestsMatchWithoutCookie) {
   ack.to_tag = "t1";
   EXPECT_EQ(receive(ack), Received::kMatched);
   EXPECT_EQ(layer.next_deadline(), now + 5s);  // Confirmed: Timer I
+  EXPECT_NE(layer.request(tx), nullptr);  // matched on the whole request: kept to the end
 }
 
 TEST_F(LayerTest, TransportErrorsReachTheTu) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <vector>
+
 #include "test_support.hpp"
 
 namespace trapezoid::transaction {
@@ -18,26 +21,41 @@ RequestSpec with(std::string method, std::string branch = "z9hG4bK776asdhds") {
 
 // ---- client side, §17.1.3 --------------------------------------------------------------
 
+// Client entries owned by the test, at stable addresses like the layer's.
+class ClientEntries {
+ public:
+  bool add(TransactionTable& t, TransactionId id, const sip::Message& request) {
+    entries_.push_back(std::make_unique<ClientEntry>());
+    return entries_.back()->assign(id, request) && t.add_client(*entries_.back());
+  }
+  const ClientEntry& operator[](std::size_t i) const { return *entries_[i]; }
+
+ private:
+  std::vector<std::unique_ptr<ClientEntry>> entries_;
+};
+
 TEST(TransactionTableClient, MatchesBranchAndCSeqMethod) {
   TransactionTable t;
+  ClientEntries entries;
   sip::Message invite = request(with("INVITE"));
   sip::Message cancel = request(with("CANCEL"));
-  ASSERT_TRUE(t.add_client(1, invite));
-  ASSERT_TRUE(t.add_client(2, cancel));  // same branch, other method
-  EXPECT_FALSE(t.add_client(3, invite));  // duplicate key
+  ASSERT_TRUE(entries.add(t, 1, invite));
+  ASSERT_TRUE(entries.add(t, 2, cancel));   // same branch, other method
+  EXPECT_FALSE(entries.add(t, 3, invite));  // duplicate key
   EXPECT_EQ(t.match_response(response(180, with("INVITE"))), 1u);
   EXPECT_EQ(t.match_response(response(200, with("CANCEL"))), 2u);
   EXPECT_FALSE(t.match_response(response(200, with("BYE"))).has_value());
   EXPECT_FALSE(t.match_response(response(200, with("INVITE", "z9hG4bKother"))).has_value());
-  t.remove_client(invite);
+  t.remove_client(entries[0]);
   EXPECT_FALSE(t.match_response(response(180, with("INVITE"))).has_value());
   EXPECT_EQ(t.client_count(), 1u);
 }
 
 TEST(TransactionTableClient, SentByDoesNotMatterForResponses) {
   TransactionTable t;
+  ClientEntries entries;
   sip::Message invite = request(with("INVITE"));
-  ASSERT_TRUE(t.add_client(1, invite));
+  ASSERT_TRUE(entries.add(t, 1, invite));
   RequestSpec s = with("INVITE");
   s.sent_by = "192.0.2.9:5070";
   EXPECT_EQ(t.match_response(response(200, s)), 1u);
@@ -45,8 +63,9 @@ TEST(TransactionTableClient, SentByDoesNotMatterForResponses) {
 
 TEST(TransactionTableClient, RequestWithoutBranchIsRefused) {
   TransactionTable t;
+  ClientEntries entries;
   sip::Message r = request(with("OPTIONS", ""));
-  EXPECT_FALSE(t.add_client(1, r));
+  EXPECT_FALSE(entries.add(t, 1, r));
 }
 
 // ---- server side, §17.2.3 ---------------------------------------------------------------
@@ -54,7 +73,8 @@ TEST(TransactionTableClient, RequestWithoutBranchIsRefused) {
 class ServerTableTest : public ::testing::Test {
  protected:
   void add(TransactionId id, const sip::Message& m) {
-    entries_.push_back(std::make_unique<ServerEntry>(ServerEntry{id, &m, {}}));
+    entries_.push_back(std::make_unique<ServerEntry>());
+    ASSERT_TRUE(entries_.back()->assign(id, m));
     ASSERT_TRUE(table.add_server(*entries_.back()));
   }
   ServerEntry& entry(std::size_t i) { return *entries_[i]; }
@@ -188,7 +208,8 @@ TEST_F(ServerTableTest, RequestsMissingKeysAreRefused) {
   sip::Message m = parse(
       "OPTIONS sip:bob@biloxi.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
       "Content-Length: 0\r\n\r\n");
-  ServerEntry e{1, &m, {}};
+  ServerEntry e;
+  EXPECT_FALSE(e.assign(1, m));
   EXPECT_FALSE(table.add_server(e));
   EXPECT_EQ(table.match_request(m), nullptr);
   EXPECT_FALSE(table.is_merged(m));
