@@ -9,14 +9,14 @@
 namespace trapezoid::transport::detail {
 
 DatagramBatch::DatagramBatch(std::size_t count)
-    : buffers_(std::make_unique<char[]>(std::max<std::size_t>(count, 1) * kSlotSize)),
+    : buffers_(std::make_unique_for_overwrite<char[]>(std::max<std::size_t>(count, 1) * kSlotStride)),
       iovecs_(std::max<std::size_t>(count, 1)),
       names_(iovecs_.size()),
       headers_(iovecs_.size()) {}
 
 int DatagramBatch::receive(int fd) noexcept {
   for (std::size_t i = 0; i < headers_.size(); ++i) {
-    iovecs_[i] = iovec{buffers_.get() + i * kSlotSize, kSlotSize};
+    iovecs_[i] = iovec{buffers_.get() + i * kSlotStride, kSlotSize};
     std::memset(&headers_[i], 0, sizeof headers_[i]);
     headers_[i].msg_hdr.msg_name = &names_[i];
     headers_[i].msg_hdr.msg_namelen = sizeof names_[i];
@@ -30,7 +30,7 @@ int DatagramBatch::receive(int fd) noexcept {
 
 std::string_view DatagramBatch::data(int i) const noexcept {
   const auto k = static_cast<std::size_t>(i);
-  return {buffers_.get() + k * kSlotSize, headers_[k].msg_len};
+  return {buffers_.get() + k * kSlotStride, headers_[k].msg_len};
 }
 
 Endpoint DatagramBatch::from(int i) const noexcept {

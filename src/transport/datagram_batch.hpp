@@ -19,6 +19,9 @@ namespace trapezoid::transport::detail {
 class DatagramBatch {
  public:
   static constexpr std::size_t kSlotSize = 65536;
+  // Slots start a cache line apart modulo the page: at a plain 64 KiB stride every slot's
+  // first bytes, the ones parsed, would fall into the same cache set and evict each other.
+  static constexpr std::size_t kSlotStride = kSlotSize + 64;
 
   explicit DatagramBatch(std::size_t count);
 

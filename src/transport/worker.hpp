@@ -63,7 +63,7 @@ struct WorkerConfig {
   std::vector<SentBy> sent_by;
 
   // Datagrams read per system call (recvmmsg); each takes a 64 KiB buffer per UDP socket.
-  std::size_t udp_batch = 8;
+  std::size_t udp_batch = 32;
 
   sip::ParserLimits limits;
   // Bytes held for one unfinished stream message; 0: header and body limits plus a little.
