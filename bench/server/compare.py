@@ -23,10 +23,11 @@ a run of --search-seconds completes every operation with none failed: the rate g
 from --search-start until a run fails, falls short of the rate asked (SIPp itself at its limit)
 or reaches the cap, then the gap is bisected --search-steps times.
 
-With --floor it also measures the call scenario through udp_relay_floor.c (server "udp-relay
+With --floor it also measures both scenarios through udp_relay_floor.c (server "udp-relay
 floor"): one recvfrom() and one sendto() per message and no SIP processing, the kernel's share
-of a call that no one-wake-up-per-message server can go below. It is not a registrar, so it has
-no REGISTER or RSS figures; the summary gives each server's CPU per call over the floor's.
+that no one-wake-up-per-message server can go below. Its 200 to a REGISTER is canned (nothing
+is stored), so it has no RSS figure; the summary gives each server's CPU per REGISTER and per
+call over the floor's.
 """
 
 import argparse
@@ -366,9 +367,8 @@ def main():
                     shutil.rmtree(os.path.join(workdir, "trapezoid-data"), ignore_errors=True)
                 s.start()
                 try:
-                    # The floor is no registrar: calls only (its 200 to the UAS's REGISTER is canned).
-                    reg = None if name == FLOOR else measure_registers(s, args.registers, args.register_rate,
-                                                                       workdir)
+                    # The floor's 200 to a REGISTER is canned: what receiving and answering costs.
+                    reg = measure_registers(s, args.registers, args.register_rate, workdir)
                     call = measure_calls(s, args.calls, args.call_rate, workdir, args.uas_port,
                                          args.warmup)
                 finally:
@@ -440,11 +440,13 @@ def main():
               f"(medians of {args.rounds} rounds, alternating order)")
     if FLOOR in results:
         # /proc counts CPU in clock ticks: give the floor enough calls that it spends several.
-        floor = max(med(FLOOR, "call", "us_per_op"), 1e-9)
-        ratios = ", ".join(f"{name} {med(name, 'call', 'us_per_op') / floor:.2f}" for name in names if name != FLOOR)
         gap = "" if "kamailio" in results and "trapezoid" in results else "\n"
-        print(f"{gap}CPU per call over the {FLOOR}'s ({floor:.1f} µs): {ratios} "
-              f"(medians of {args.rounds} rounds, alternating order)")
+        for kind, label in (("reg", "REGISTER"), ("call", "call")):
+            floor = max(med(FLOOR, kind, "us_per_op"), 1e-9)
+            ratios = ", ".join(f"{name} {med(name, kind, 'us_per_op') / floor:.2f}" for name in names if name != FLOOR)
+            print(f"{gap}CPU per {label} over the {FLOOR}'s ({floor:.1f} µs): {ratios} "
+                  f"(medians of {args.rounds} rounds, alternating order)")
+            gap = ""
 
 
 if __name__ == "__main__":

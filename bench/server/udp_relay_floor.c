@@ -1,4 +1,4 @@
-/* udp_relay_floor: the kernel floor for bench/server/compare.py's call scenario.
+/* udp_relay_floor: the kernel floor for bench/server/compare.py's scenarios.
  *
  *     udp_relay_floor LISTEN_PORT UAS_PORT        (everything on 127.0.0.1)
  *
@@ -11,8 +11,9 @@
  * registrar. One blocking socket, one recvfrom() and one sendto() per datagram:
  *   - from 127.0.0.1:UAS_PORT: sent to the last other source that was relayed (the UAC);
  *   - a request starting "OPTIONS " or "REGISTER ": answered with a 200 OK to its source,
- *     its Via/From/To/Call-ID/CSeq lines copied (just enough for compare.py's readiness probe
- *     and for its registration of the UAS, which this program does not remember);
+ *     its Via/From/To/Call-ID/CSeq lines copied, and a REGISTER's Contact with an expires
+ *     parameter (just enough for compare.py's readiness probe and REGISTER scenarios; this
+ *     program remembers no binding, so its REGISTER figure is the floor of a registrar);
  *   - anything else: sent to 127.0.0.1:UAS_PORT; an INVITE gets a
  *     "Record-Route: <sip:127.0.0.1:LISTEN_PORT;lr>" line after its request line, which the
  *     UAS (uas_answer.xml) copies into its 180/200, as uac_call.xml requires.
@@ -40,9 +41,11 @@ static int starts(const char *p, size_t n, const char *s) {
 }
 
 /* A 200 OK to the request in[0..n): its Via, From, To (tagged if it has no tag), Call-ID and
- * CSeq lines copied in order of appearance. Returns the response length. */
+ * CSeq lines copied in order of appearance, and for a REGISTER its Contact lines with
+ * ";expires=3600" added, as the benchmark's scenario checks. Returns the response length. */
 static size_t answer_200(const char *in, size_t n, char *out, size_t cap) {
-    static const char *const keep[] = {"Via:", "From:", "To:", "Call-ID:", "CSeq:"};
+    static const char *const keep[] = {"Via:", "From:", "To:", "Call-ID:", "CSeq:", "Contact:"};
+    const int is_register = starts(in, n, "REGISTER ");
     size_t len = (size_t)snprintf(out, cap, "SIP/2.0 200 OK\r\n");
     const char *end = in + n;
     const char *line = memchr(in, '\n', n);
@@ -53,12 +56,17 @@ static size_t answer_200(const char *in, size_t n, char *out, size_t cap) {
         if (ll == 0) break; /* end of the header */
         for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
             size_t k = strlen(keep[i]);
-            if (ll >= k && strncasecmp(line, keep[i], k) == 0 && len + ll + 16 < cap) {
+            if (i == 5 && !is_register) break;
+            if (ll >= k && strncasecmp(line, keep[i], k) == 0 && len + ll + 32 < cap) {
                 memcpy(out + len, line, ll);
                 len += ll;
                 if (i == 2 && !memmem(line, ll, ";tag=", 5)) {
                     memcpy(out + len, ";tag=floor", 10);
                     len += 10;
+                }
+                if (i == 5) {
+                    memcpy(out + len, ";expires=3600", 13);
+                    len += 13;
                 }
                 memcpy(out + len, "\r\n", 2);
                 len += 2;

@@ -6,7 +6,7 @@
 
 namespace trapezoid::transaction {
 
-InviteClientTransaction::InviteClientTransaction(TransactionId id, sip::Message&& invite,
+InviteClientTransaction::InviteClientTransaction(TransactionId id, std::unique_ptr<sip::Message> invite,
                                                  Reliability reliability, const TimerConfig& timers,
                                                  TransactionEffects& effects)
     : TransactionBase(id, std::move(invite), reliability, timers, effects, State::kCalling) {}

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "sip/message.hpp"
@@ -33,7 +34,7 @@ enum class InviteClientState : std::uint8_t {
 
 class InviteClientTransaction : public TransactionBase<InviteClientState> {
  public:
-  InviteClientTransaction(TransactionId id, sip::Message&& invite, Reliability reliability,
+  InviteClientTransaction(TransactionId id, std::unique_ptr<sip::Message> invite, Reliability reliability,
                           const TimerConfig& timers, TransactionEffects& effects);
 
   void start();

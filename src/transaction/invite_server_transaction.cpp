@@ -7,7 +7,7 @@
 
 namespace trapezoid::transaction {
 
-InviteServerTransaction::InviteServerTransaction(TransactionId id, sip::Message&& invite,
+InviteServerTransaction::InviteServerTransaction(TransactionId id, std::unique_ptr<sip::Message> invite,
                                                  Reliability reliability, const TimerConfig& timers,
                                                  TransactionEffects& effects)
     : ServerTransactionBase(id, std::move(invite), reliability, timers, effects,

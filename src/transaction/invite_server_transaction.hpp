@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "sip/message.hpp"
@@ -33,7 +34,7 @@ enum class InviteServerState : std::uint8_t {
 
 class InviteServerTransaction : public ServerTransactionBase<InviteServerState> {
  public:
-  InviteServerTransaction(TransactionId id, sip::Message&& invite, Reliability reliability,
+  InviteServerTransaction(TransactionId id, std::unique_ptr<sip::Message> invite, Reliability reliability,
                           const TimerConfig& timers, TransactionEffects& effects);
 
   void start();

@@ -4,7 +4,7 @@
 
 namespace trapezoid::transaction {
 
-NonInviteClientTransaction::NonInviteClientTransaction(TransactionId id, sip::Message&& request,
+NonInviteClientTransaction::NonInviteClientTransaction(TransactionId id, std::unique_ptr<sip::Message> request,
                                                        Reliability reliability,
                                                        const TimerConfig& timers,
                                                        TransactionEffects& effects)

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "sip/message.hpp"
 #include "transaction/transaction_base.hpp"
@@ -23,7 +24,7 @@ enum class NonInviteClientState : std::uint8_t { kTrying, kProceeding, kComplete
 
 class NonInviteClientTransaction : public TransactionBase<NonInviteClientState> {
  public:
-  NonInviteClientTransaction(TransactionId id, sip::Message&& request, Reliability reliability,
+  NonInviteClientTransaction(TransactionId id, std::unique_ptr<sip::Message> request, Reliability reliability,
                              const TimerConfig& timers, TransactionEffects& effects);
 
   void start();

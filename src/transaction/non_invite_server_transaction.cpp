@@ -4,7 +4,7 @@
 
 namespace trapezoid::transaction {
 
-NonInviteServerTransaction::NonInviteServerTransaction(TransactionId id, sip::Message&& request,
+NonInviteServerTransaction::NonInviteServerTransaction(TransactionId id, std::unique_ptr<sip::Message> request,
                                                        Reliability reliability,
                                                        const TimerConfig& timers,
                                                        TransactionEffects& effects)

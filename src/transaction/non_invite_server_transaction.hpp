@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "sip/message.hpp"
 #include "transaction/transaction_base.hpp"
@@ -21,7 +22,7 @@ enum class NonInviteServerState : std::uint8_t { kTrying, kProceeding, kComplete
 
 class NonInviteServerTransaction : public ServerTransactionBase<NonInviteServerState> {
  public:
-  NonInviteServerTransaction(TransactionId id, sip::Message&& request, Reliability reliability,
+  NonInviteServerTransaction(TransactionId id, std::unique_ptr<sip::Message> request, Reliability reliability,
                              const TimerConfig& timers, TransactionEffects& effects);
 
   void start();

@@ -37,14 +37,15 @@ class TransactionBase {
   }
   // The request, or nullptr once released.
   [[nodiscard]] const sip::Message* request() const noexcept { return request_.get(); }
-  // Frees the request. The caller makes sure the machine's state no longer reads it.
-  void release_request() noexcept { request_.reset(); }
+  // Hands the request over (to be freed or reused), or nullptr once released. The caller
+  // makes sure the machine's state no longer reads it.
+  [[nodiscard]] std::unique_ptr<sip::Message> release_request() noexcept { return std::move(request_); }
 
  protected:
-  TransactionBase(TransactionId id, sip::Message&& request, Reliability reliability,
+  TransactionBase(TransactionId id, std::unique_ptr<sip::Message> request, Reliability reliability,
                   const TimerConfig& timers, TransactionEffects& effects, State initial)
       : ctx_{id, reliability, &timers, &effects, {}},
-        request_(std::make_unique<sip::Message>(std::move(request))),
+        request_(std::move(request)),
         state_(initial) {}
   ~TransactionBase() = default;
 

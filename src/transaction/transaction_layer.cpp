@@ -14,8 +14,9 @@ namespace trapezoid::transaction {
 
 struct TransactionLayer::Slot {
   template <class Machine>
-  Slot(std::in_place_type_t<Machine> type, const Peer& to, TransactionId id, sip::Message&& msg,
-       Reliability reliability, const TimerConfig& timers, TransactionEffects& effects)
+  Slot(std::in_place_type_t<Machine> type, const Peer& to, TransactionId id,
+       std::unique_ptr<sip::Message> msg, Reliability reliability, const TimerConfig& timers,
+       TransactionEffects& effects)
       : machine(type, id, std::move(msg), reliability, timers, effects), peer(to) {}
 
   std::variant<InviteClientTransaction, NonInviteClientTransaction, InviteServerTransaction,
@@ -102,11 +103,11 @@ TransactionLayer::Received TransactionLayer::receive_request(sip::Message&& msg,
   const TransactionId id = next_id_++;
   const Reliability r = reliable ? Reliability::kReliable : Reliability::kUnreliable;
   TransactionEffects& fx = *this;
-  auto slot = msg.method() == sip::Method::kInvite
-                  ? std::make_unique<Slot>(std::in_place_type<InviteServerTransaction>, source, id,
-                                           std::move(msg), r, config_, fx)
-                  : std::make_unique<Slot>(std::in_place_type<NonInviteServerTransaction>, source,
-                                           id, std::move(msg), r, config_, fx);
+  const bool invite = msg.method() == sip::Method::kInvite;
+  auto slot = invite ? std::make_unique<Slot>(std::in_place_type<InviteServerTransaction>, source, id,
+                                              adopt(std::move(msg)), r, config_, fx)
+                     : std::make_unique<Slot>(std::in_place_type<NonInviteServerTransaction>, source,
+                                              id, adopt(std::move(msg)), r, config_, fx);
   if (!slot->entry.assign(id, *slot->request()) || !table_.add_server(slot->entry))
     return Received::kDropped;
   Slot& s = *slots_.emplace(id, std::move(slot)).first->second;
@@ -125,12 +126,12 @@ std::optional<TransactionId> TransactionLayer::send_request(sip::Message&& reque
   if (!request.owns_bytes()) request.own();
   const TransactionId id = next_id_++;
   TransactionEffects& fx = *this;
-  auto slot = request.method() == sip::Method::kInvite
-                  ? std::make_unique<Slot>(std::in_place_type<InviteClientTransaction>, destination,
-                                           id, std::move(request), reliability, config_, fx)
-                  : std::make_unique<Slot>(std::in_place_type<NonInviteClientTransaction>,
-                                           destination, id, std::move(request), reliability,
-                                           config_, fx);
+  const bool invite = request.method() == sip::Method::kInvite;
+  auto slot = invite ? std::make_unique<Slot>(std::in_place_type<InviteClientTransaction>, destination,
+                                              id, adopt(std::move(request)), reliability, config_, fx)
+                     : std::make_unique<Slot>(std::in_place_type<NonInviteClientTransaction>,
+                                              destination, id, adopt(std::move(request)), reliability,
+                                              config_, fx);
   if (!slot->client.assign(id, *slot->request()) || !table_.add_client(slot->client))
     return std::nullopt;
   Slot& s = *slots_.emplace(id, std::move(slot)).first->second;
@@ -270,6 +271,20 @@ void TransactionLayer::timeout(TransactionId id) { user_.on_timeout(id); }
 void TransactionLayer::transport_error(TransactionId id) { user_.on_transport_error(id); }
 void TransactionLayer::terminated(TransactionId id) { dead_.push_back(id); }
 
+std::unique_ptr<sip::Message> TransactionLayer::adopt(sip::Message&& msg) {
+  if (spare_messages_.empty()) return std::make_unique<sip::Message>(std::move(msg));
+  std::unique_ptr<sip::Message> m = std::move(spare_messages_.back());
+  spare_messages_.pop_back();
+  *m = std::move(msg);
+  return m;
+}
+
+void TransactionLayer::recycle(std::unique_ptr<sip::Message> msg) {
+  if (!msg || spare_messages_.size() >= kSpareMessages) return;
+  msg->clear();  // frees its bytes now, not when it is next used
+  spare_messages_.push_back(std::move(msg));
+}
+
 void TransactionLayer::release_settled() {
   for (const TransactionId id : settled_) {
     Slot* slot = find(id);
@@ -277,7 +292,7 @@ void TransactionLayer::release_settled() {
     // RFC 2543 requests are matched on most of their fields (§17.2.3): kept to the end.
     if (slot->is_server() && !slot->entry.rfc3261()) continue;
     if (std::visit([](const auto& m) { return m.needs_request(); }, slot->machine)) continue;
-    std::visit([](auto& m) { m.release_request(); }, slot->machine);
+    recycle(std::visit([](auto& m) { return m.release_request(); }, slot->machine));
     slot->entry.request = nullptr;
   }
   settled_.clear();
@@ -296,6 +311,7 @@ void TransactionLayer::reap() {
     } else {
       table_.remove_client(it->second->client);
     }
+    recycle(std::visit([](auto& m) { return m.release_request(); }, it->second->machine));
     slots_.erase(it);
     user_.on_terminated(id);
   }

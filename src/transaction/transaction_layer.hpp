@@ -120,6 +120,11 @@ class TransactionLayer final : private TransactionEffects {
   Received receive_request(sip::Message&& msg, bool reliable, const Peer& source);
   [[nodiscard]] Slot* find(TransactionId id) const;
   [[nodiscard]] bool is_live(const TimerEntry& e) const;
+  // A message block for a new transaction's request: a spare one refilled, or a new one. The
+  // blocks of released requests are kept for reuse (up to kSpareMessages): at a steady rate a
+  // few of them, warm in the cache, carry every request.
+  std::unique_ptr<sip::Message> adopt(sip::Message&& msg);
+  void recycle(std::unique_ptr<sip::Message> msg);
   // Frees the requests of transactions that answered or got their final response, once the
   // outermost call returns (the TU may still read a request inside the call that answered it).
   void release_settled();
@@ -133,6 +138,8 @@ class TransactionLayer final : private TransactionEffects {
   std::unordered_map<TransactionId, std::unique_ptr<Slot>> slots_;
   std::vector<TransactionId> dead_;
   std::vector<TransactionId> settled_;
+  static constexpr std::size_t kSpareMessages = 64;
+  std::vector<std::unique_ptr<sip::Message>> spare_messages_;
   TransactionId next_id_ = 1;
   TimePoint now_{};
   int depth_ = 0;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "test_support.hpp"
 
 namespace trapezoid::transaction {
@@ -14,7 +16,7 @@ class InviteClientTest : public ::testing::Test {
  protected:
   InviteClientTransaction make(Reliability r = Reliability::kUnreliable, RequestSpec spec = {}) {
     spec.extra += "Route: <sip:p1.atlanta.com;lr>\r\nRoute: <sip:p2.biloxi.com;lr>\r\n";
-    return InviteClientTransaction(1, request(spec), r, timers, fx);
+    return InviteClientTransaction(1, std::make_unique<sip::Message>(request(spec)), r, timers, fx);
   }
   TimerConfig timers;
   Recorder fx;

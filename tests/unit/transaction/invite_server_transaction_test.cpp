@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "test_support.hpp"
 
 namespace trapezoid::transaction {
@@ -19,7 +21,7 @@ RequestSpec ack_spec() {
 class InviteServerTest : public ::testing::Test {
  protected:
   InviteServerTransaction make(Reliability r = Reliability::kUnreliable) {
-    return InviteServerTransaction(4, request(), r, timers, fx);
+    return InviteServerTransaction(4, std::make_unique<sip::Message>(request()), r, timers, fx);
   }
   TimerConfig timers;
   Recorder fx;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "test_support.hpp"
 
 namespace trapezoid::transaction {
@@ -20,7 +22,7 @@ RequestSpec register_spec() {
 class NonInviteClientTest : public ::testing::Test {
  protected:
   NonInviteClientTransaction make(Reliability r = Reliability::kUnreliable) {
-    return NonInviteClientTransaction(2, request(register_spec()), r, timers, fx);
+    return NonInviteClientTransaction(2, std::make_unique<sip::Message>(request(register_spec())), r, timers, fx);
   }
   TimerConfig timers;
   Recorder fx;
@@ -72,7 +74,7 @@ TEST_F(NonInviteClientTest, TimerFTimesOutInTryingAndProceeding) {
     EXPECT_EQ(fx.sent.size(), 1u);
   }
   Recorder fx2;
-  NonInviteClientTransaction tx(3, request(register_spec()), Reliability::kUnreliable, timers, fx2);
+  NonInviteClientTransaction tx(3, std::make_unique<sip::Message>(request(register_spec())), Reliability::kUnreliable, timers, fx2);
   tx.start();
   tx.on_response(response(180, register_spec()));
   fx2.fire(tx, TimerKind::kF);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "test_support.hpp"
 
 namespace trapezoid::transaction {
@@ -19,7 +21,7 @@ RequestSpec options_spec() {
 class NonInviteServerTest : public ::testing::Test {
  protected:
   NonInviteServerTransaction make(Reliability r = Reliability::kUnreliable) {
-    return NonInviteServerTransaction(5, request(options_spec()), r, timers, fx);
+    return NonInviteServerTransaction(5, std::make_unique<sip::Message>(request(options_spec())), r, timers, fx);
   }
   TimerConfig timers;
   Recorder fx;
