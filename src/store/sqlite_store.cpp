@@ -342,16 +342,25 @@ LoadResult SqliteStore::load() {
 
 StoreStatus SqliteStore::apply(const BindingChange& change, std::string_view what) {
   const registrar::Binding& b = change.binding;
-  auto step_done = [&](sqlite3_stmt* stmt, std::string_view doing) -> StoreStatus {
-    int rc = sqlite3_step(stmt);
-    return rc == SQLITE_DONE ? StoreStatus::success() : fail(std::string(what) + ", " + std::string(doing), rc);
+  // The error text is built only on failure: this runs once or twice per binding written.
+  enum class Doing : unsigned char { kRemoving, kStoring, kRemembering };
+  auto step_done = [&](sqlite3_stmt* stmt, Doing doing) -> StoreStatus {
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) return StoreStatus::success();
+    std::string text(what);
+    switch (doing) {
+      case Doing::kRemoving: text += ", removing " + b.aor + " -> " + b.contact; break;
+      case Doing::kStoring: text += ", storing " + b.aor + " -> " + b.contact; break;
+      case Doing::kRemembering: text += ", remembering " + b.aor; break;
+    }
+    return fail(text, rc);
   };
   if (change.kind == BindingChange::Kind::kRemove) {
     ResetOnExit reset(remove_binding_.get());
     sqlite3_stmt* s = remove_binding_.get();
     bind_text(s, 1, b.aor);
     bind_text(s, 2, b.contact);
-    return step_done(s, "removing " + b.aor + " -> " + b.contact);
+    return step_done(s, Doing::kRemoving);
   }
   {
     ResetOnExit reset(upsert_binding_.get());
@@ -367,13 +376,13 @@ StoreStatus SqliteStore::apply(const BindingChange& change, std::string_view wha
     bind_text(s, 9, b.instance);
     bind_text(s, 10, b.user_agent);
     sqlite3_bind_int64(s, 11, b.updated_at);
-    if (StoreStatus st = step_done(s, "storing " + b.aor + " -> " + b.contact); !st.ok()) return st;
+    if (StoreStatus st = step_done(s, Doing::kStoring); !st.ok()) return st;
   }
   ResetOnExit reset(remember_aor_.get());
   sqlite3_stmt* s = remember_aor_.get();
   bind_text(s, 1, b.aor);
   sqlite3_bind_int64(s, 2, b.updated_at);
-  return step_done(s, "remembering " + b.aor);
+  return step_done(s, Doing::kRemembering);
 }
 
 StoreStatus SqliteStore::write(std::span<const BindingChange> batch) {
