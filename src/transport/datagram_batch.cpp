@@ -12,9 +12,7 @@ DatagramBatch::DatagramBatch(std::size_t count)
     : buffers_(std::make_unique_for_overwrite<char[]>(std::max<std::size_t>(count, 1) * kSlotStride)),
       iovecs_(std::max<std::size_t>(count, 1)),
       names_(iovecs_.size()),
-      headers_(iovecs_.size()) {}
-
-int DatagramBatch::receive(int fd) noexcept {
+      headers_(iovecs_.size()) {
   for (std::size_t i = 0; i < headers_.size(); ++i) {
     iovecs_[i] = iovec{buffers_.get() + i * kSlotStride, kSlotSize};
     std::memset(&headers_[i], 0, sizeof headers_[i]);
@@ -23,7 +21,14 @@ int DatagramBatch::receive(int fd) noexcept {
     headers_[i].msg_hdr.msg_iov = &iovecs_[i];
     headers_[i].msg_hdr.msg_iovlen = 1;
   }
+}
+
+int DatagramBatch::receive(int fd) noexcept {
+  // The kernel wrote the address lengths (and lengths and flags, which it sets anyway) of the
+  // slots the last call filled; the rest of each header stays as the constructor set it.
+  for (std::size_t i = 0; i < filled_; ++i) headers_[i].msg_hdr.msg_namelen = sizeof names_[i];
   const int n = ::recvmmsg(fd, headers_.data(), static_cast<unsigned>(headers_.size()), MSG_DONTWAIT, nullptr);
+  filled_ = n > 0 ? static_cast<std::size_t>(n) : 0;
   if (n >= 0) return n;
   return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
 }

@@ -37,6 +37,7 @@ class DatagramBatch {
   std::vector<iovec> iovecs_;
   std::vector<sockaddr_storage> names_;
   std::vector<mmsghdr> headers_;
+  std::size_t filled_ = 0;  // slots the last receive() filled
 };
 
 }  // namespace trapezoid::transport::detail
