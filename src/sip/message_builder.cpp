@@ -158,15 +158,29 @@ MessageBuilder& MessageBuilder::fail(BuildError e) noexcept {
 }
 
 MessageBuilder& MessageBuilder::header(HeaderId id, std::string_view value) {
+  return add_header(id, value, false);
+}
+
+MessageBuilder& MessageBuilder::add_header(HeaderId id, std::string_view value, bool known_single_line) {
   if (error_ != BuildError::kNone) return *this;
   if (id == HeaderId::kUnknown || static_cast<std::size_t>(id) >= kHeaderIdCount)
     return fail(BuildError::kBadHeaderName);
   // §20.14: the builder always writes Content-Length itself; Content-Type comes with body().
   if (id == HeaderId::kContentLength || id == HeaderId::kContentType)
     return fail(BuildError::kReservedHeader);
-  if (!single_line(value)) return fail(BuildError::kBadHeaderValue);
+  if (!known_single_line && !single_line(value)) return fail(BuildError::kBadHeaderValue);
   append_field(head_, header_name(id), trim_ws(value));
   return *this;
+}
+
+MessageBuilder& MessageBuilder::copy_header(HeaderId id, std::string_view value) {
+  // The usual value has no fold: one scan decides, and it goes in as it is.
+  if (single_line(value)) return add_header(id, value, true);
+  std::string unfolded;
+  unfolded.reserve(value.size());
+  for (char c : value)
+    if (c != '\r' && c != '\n') unfolded.push_back(c);
+  return add_header(id, unfolded, true);
 }
 
 MessageBuilder& MessageBuilder::header(std::string_view name, std::string_view value) {

@@ -74,6 +74,9 @@ class MessageBuilder {
   // The same by name: a known name (any case, or a compact form) becomes canonical, another
   // token is kept as written.
   MessageBuilder& header(std::string_view name, std::string_view value);
+  // Adds a header field copied from a parsed message: the value as the parser gave it, whose
+  // line breaks can only be folds (§7.3.1), each written as the whitespace after it.
+  MessageBuilder& copy_header(HeaderId id, std::string_view value);
   // Sets the body and its Content-Type (replacing an earlier body). An empty content_type is
   // allowed only with an empty body. Bytes are copied as is (binary-safe).
   MessageBuilder& body(std::string_view content_type, std::string_view bytes);
@@ -96,6 +99,8 @@ class MessageBuilder {
 
  private:
   void finish(std::string& out) const;
+  // header(), the line-break scan skipped when the caller made it.
+  MessageBuilder& add_header(HeaderId id, std::string_view value, bool known_single_line);
 
   std::string content_type_;
   std::string body_;

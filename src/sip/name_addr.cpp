@@ -127,6 +127,26 @@ std::string_view parse_name_addr(std::string_view text, NameAddr& out, AddrForm 
   return s.done() ? std::string_view{} : kMalformed;
 }
 
+bool find_address_tag(std::string_view text, std::string_view& tag) noexcept {
+  tag = {};
+  Scanner s(text);
+  NameAddr out;
+  if (!scan_address_text(s, out, AddrForm::kNameAddrOrAddrSpec).empty()) return false;
+  bool found = false;
+  auto read_tag = [&](const Param& p) {
+    if (p.name.size() == 3 && charset::iequals(p.name, "tag")) {
+      tag = p.value;
+      found = true;
+    }
+    return true;
+  };
+  if (!scan_params(s, out.params, read_tag)) {
+    tag = {};
+    return false;
+  }
+  return found;
+}
+
 std::string unquote(std::string_view quoted) { return lws::unquote(quoted); }
 
 }  // namespace trapezoid::sip

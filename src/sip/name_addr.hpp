@@ -48,6 +48,12 @@ struct KnownUri {
 // follow: a building block for headers that read their own parameters (Contact).
 [[nodiscard]] std::string_view scan_address(Scanner& s, NameAddr& out, AddrForm form) noexcept;
 
+// Reads the parameters of a From/To value without parsing its URI, for a value parse_name_addr
+// accepts (a message that passed validation): whether it has a tag parameter, and its value
+// in `tag` (empty when it has none, or none given). The same scan as parse_name_addr's, less
+// the URI: finding a transaction's or a dialog's tags needs no more.
+[[nodiscard]] bool find_address_tag(std::string_view text, std::string_view& tag) noexcept;
+
 // The unquoted display name ("Bob" -> Bob, with quoted-pairs resolved).
 [[nodiscard]] std::string unquote(std::string_view quoted);
 

@@ -22,8 +22,7 @@ std::string_view unfold(std::string_view value, std::string& scratch) {
 }
 
 void copy_fields(const Message& request, HeaderId id, MessageBuilder& out) {
-  std::string scratch;
-  request.for_each(id, [&](const HeaderField& h) { out.header(id, unfold(h.value, scratch)); });
+  request.for_each(id, [&](const HeaderField& h) { out.copy_header(id, h.value); });
 }
 
 // Whether make_response_builder() already copied this header for this status.
@@ -39,9 +38,18 @@ void copy_to(const Message& request, int status, std::string_view to_tag, Messag
   if (to == nullptr) return;
   std::string scratch;
   std::string_view value = unfold(to->value, scratch);
-  NameAddr addr;
-  const bool parsed = parse_name_addr(value, addr).empty();
-  if (status == 100 || !parsed || addr.params.has("tag")) {
+  bool parsed = true;
+  bool has_tag = false;
+  if (request.syntax_valid()) {
+    // Validation parsed the address already: only its parameters are read again.
+    std::string_view tag;
+    has_tag = find_address_tag(value, tag);
+  } else {
+    NameAddr addr;
+    parsed = parse_name_addr(value, addr).empty();
+    has_tag = parsed && addr.params.has("tag");
+  }
+  if (status == 100 || !parsed || has_tag) {
     out.header(HeaderId::kTo, value);
     return;
   }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <string_view>
 
 namespace trapezoid::sip {
@@ -59,13 +60,22 @@ void append_start_line(const Message& msg, std::string& out) {
 }  // namespace
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.push_back(':');
+  // One resize and two copies: this runs for every header of every message built, and the
+  // appends one by one (each with its capacity check) cost twice as much.
+  const std::size_t at = out.size();
+  const std::size_t size = name.size() + 1 + (value.empty() ? 0 : 1 + value.size()) + kCrlf.size();
+  out.resize(at + size);
+  char* p = out.data() + at;
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  *p++ = ':';
   if (!value.empty()) {
-    out.push_back(' ');
-    out.append(value);
+    *p++ = ' ';
+    std::memcpy(p, value.data(), value.size());
+    p += value.size();
   }
-  out.append(kCrlf);
+  p[0] = '\r';
+  p[1] = '\n';
 }
 
 std::size_t serialized_size(const Message& msg, const SerializeOptions& options) {

@@ -9,6 +9,12 @@ namespace {
 std::string_view tag_of(const sip::Message& msg, sip::HeaderId id) noexcept {
   const sip::HeaderField* h = msg.find(id);
   if (h == nullptr) return {};
+  if (msg.syntax_valid()) {
+    // Validation parsed the address already: only the parameters are read again.
+    std::string_view tag;
+    (void)sip::find_address_tag(h->value, tag);
+    return tag;
+  }
   sip::NameAddr addr;
   if (!sip::parse_name_addr(h->value, addr).empty()) return {};
   return addr.tag;

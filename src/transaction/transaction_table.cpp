@@ -36,10 +36,12 @@ bool ClientEntry::assign(TransactionId tx, const sip::Message& request) {
 }
 
 bool ServerEntry::assign(TransactionId tx, const sip::Message& req) {
-  DialogRequestKey d;
+  // dialog_request_key()'s test, with the CSeq parsed once for both of its uses.
   sip::Via via;
   sip::CSeq cseq;
-  if (!dialog_request_key(req, d) || !top_via(req, via) || !cseq_of(req, cseq)) return false;
+  const std::string_view id_of_call = call_id(req);
+  if (id_of_call.empty() || !cseq_of(req, cseq) || !top_via(req, via)) return false;
+  const DialogRequestKey d{id_of_call, cseq.number};
   ServerKey k;
   if (!server_key_of_request(req, k)) k = ServerKey{};  // RFC 2543: matched on the request
   id = tx;

@@ -301,5 +301,39 @@ TEST(NameAddr, KnownUriWithOtherTextIsParsed) {
   EXPECT_EQ(parse_name_addr("<sip:bob@bad_host>", a, AddrForm::kNameAddrOrAddrSpec, &known), "Bad URI Host");
 }
 
+// find_address_tag reads what parse_name_addr reads, without the URI: on every value the full
+// parse accepts, the same presence and value of the tag parameter.
+TEST(NameAddr, FindAddressTagAgreesWithTheFullParse) {
+  const std::string_view values[] = {
+      R"("Bob" <sip:bob@biloxi.com>;tag=a6c85cf)",
+      R"(<sip:alice@atlanta.com>;tag=1928301774)",
+      R"(sip:alice@atlanta.com;tag=88sja8x)",
+      R"(sip:alice@atlanta.com)",
+      R"(<sip:alice@atlanta.com;tag=not-a-header-param>)",
+      R"(<sip:alice@atlanta.com;tag=uri>;tag=header)",
+      R"("A; <weird> \"name\"" <sip:a@b.example.com>;x=1;TAG=Upper)",
+      R"(Bob Smith <sips:bob@192.0.2.4:5061;transport=tls>;x="a;tag=q";tag=real)",
+      R"(<sip:bob@biloxi.com> ; tag = spaced ;lr)",
+      R"(<sip:bob@biloxi.com>;tag)",
+      R"(<sip:bob@biloxi.com>;lr;tag=1;tag=2)",
+      R"(<tel:+1-201-555-0123>;tag=t1)",
+      R"(<sip:[2001:db8::10]:5070>;tag=v6)",
+      R"(  "x" <sip:x@example.com>  ;  tag=pad  )",
+  };
+  for (std::string_view v : values) {
+    NameAddr a;
+    ASSERT_EQ(parse_name_addr(v, a), "") << v;
+    std::string_view tag = "unset";
+    const bool found = find_address_tag(v, tag);
+    EXPECT_EQ(found, a.params.has("tag")) << v;
+    EXPECT_EQ(tag, a.tag) << v;
+  }
+  std::string_view tag;
+  EXPECT_TRUE(find_address_tag(R"(<sip:bob@biloxi.com>;tag=1;tag=2)", tag));
+  EXPECT_EQ(tag, "2");
+  EXPECT_FALSE(find_address_tag("<sip:bob@biloxi.com", tag));  // unclosed: nothing found
+  EXPECT_EQ(tag, "");
+}
+
 }  // namespace
 }  // namespace trapezoid::sip
