@@ -71,10 +71,9 @@ std::size_t ClientKeyHash::operator()(const ClientKey& k) const noexcept {
 }
 
 std::size_t ServerKeyHash::operator()(const ServerKey& k) const noexcept {
-  std::uint64_t h = mix(kSeed, k.branch, false);
-  h = mix(h, k.host, true);
-  h = mix(h, k.port);
-  return finish(mix(h, k.method, false));
+  // The branch alone sets a transaction apart in practice (§8.1.1.7: unique in space and
+  // time); the sent-by, compared by operator==, would only spread keys that share a branch.
+  return finish(mix(mix(kSeed, k.branch, false), k.method, false));
 }
 
 std::size_t DialogRequestKeyHash::operator()(const DialogRequestKey& k) const noexcept {

@@ -1,5 +1,6 @@
 #include "transaction/transaction_table.hpp"
 
+#include <cstring>
 #include <initializer_list>
 
 #include "transaction/message_fields.hpp"
@@ -10,16 +11,15 @@ namespace trapezoid::transaction {
 namespace {
 
 // Copies what the views show into `text`, one after another, and points the views at the
-// copies: one allocation for all of an entry's keys.
-void copy_into(std::string& text, std::initializer_list<std::string_view*> views) {
+// copies.
+template <std::size_t Inline>
+void copy_into(KeyText<Inline>& text, std::initializer_list<std::string_view*> views) {
   std::size_t size = 0;
   for (const std::string_view* v : views) size += v->size();
-  text.clear();
-  text.reserve(size);
-  for (const std::string_view* v : views) text.append(*v);
-  std::size_t at = 0;
+  char* at = text.reserve(size);
   for (std::string_view* v : views) {
-    *v = std::string_view(text.data() + at, v->size());
+    if (!v->empty()) std::memcpy(at, v->data(), v->size());
+    *v = std::string_view(at, v->size());
     at += v->size();
   }
 }

@@ -15,6 +15,7 @@
 // Lookups build keys from the incoming message's views and allocate nothing.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,11 +30,34 @@ namespace trapezoid::transaction {
 // §8.2.2.2: a merged request is answered with 482 (Loop Detected).
 inline constexpr int kMergedRequestStatus = 482;
 
+// Storage for an entry's copied keys: inside the entry when they fit in `Inline` bytes (the
+// usual case), else on the heap.
+template <std::size_t Inline>
+class KeyText {
+ public:
+  KeyText() = default;
+  KeyText(const KeyText&) = delete;
+  KeyText& operator=(const KeyText&) = delete;
+  // Room for `size` bytes; what was there before is gone.
+  char* reserve(std::size_t size) {
+    if (size <= Inline) {
+      heap_.reset();
+      return inline_;
+    }
+    heap_ = std::make_unique_for_overwrite<char[]>(size);
+    return heap_.get();
+  }
+
+ private:
+  char inline_[Inline];
+  std::unique_ptr<char[]> heap_;
+};
+
 // What matching reads of a client transaction: its key, copied.
 struct ClientEntry {
   TransactionId id = 0;
   ClientKey key;     // views into `text`
-  std::string text;
+  KeyText<48> text;  // a branch and a method
 
   ClientEntry() = default;
   ClientEntry(const ClientEntry&) = delete;  // the views point into the entry itself
@@ -53,7 +77,7 @@ struct ServerEntry {
   DialogRequestKey dialog;                // Call-ID and CSeq number
   std::string_view from_tag;              // with `dialog` and the CSeq method: §8.2.2.2
   std::string_view cseq_method;
-  std::string text;                       // what the views above point into
+  KeyText<112> text;                      // what the views above point into
   bool keyed = false;                     // assign() succeeded
 
   ServerEntry() = default;
