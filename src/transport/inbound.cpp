@@ -37,48 +37,69 @@ bool InboundProcessor::is_ours(const sip::Message& response) const {
 }
 
 Inbound InboundProcessor::on_datagram(std::string_view bytes, const Source& source) {
-  sip::Message msg;
-  sip::ParseResult r = sip::parse_datagram(bytes, msg, limits_);
-  if (!r.ok()) return on_parse_error(bytes, msg, r.error, source, false);
-  return on_parsed(msg, source, false);
+  // One object for every path, so the result is built in place (no move of the message).
+  Inbound out;
+  sip::ParseResult r = sip::parse_datagram(bytes, out.message, limits_);
+  if (!r.ok()) {
+    out = on_parse_error(bytes, out.message, r.error, source, false);
+    return out;
+  }
+  finish(out, source, false);
+  return out;
 }
 
 Inbound InboundProcessor::on_parsed(sip::Message& msg, const Source& source, bool stream) {
+  Inbound out;
+  out.message = std::move(msg);
+  finish(out, source, stream);
+  return out;
+}
+
+void InboundProcessor::finish(Inbound& out, const Source& source, bool stream) {
+  sip::Message& msg = out.message;
+  // reply() and drop() make a new Inbound; replacing `out` with it drops the message, which
+  // reply() has finished reading by then.
   if (msg.is_response()) {
     // A malformed response cannot be answered (§17.1.3): drop it.
     sip::Verdict v = sip::validate_response(msg);
-    if (!v.ok()) return drop(v.reason);
-    if (!sent_by_.empty() && !is_ours(msg)) return drop("Response Not Sent By Us");
-    Inbound out;
+    if (!v.ok()) {
+      out = drop(v.reason);
+      return;
+    }
+    if (!sent_by_.empty() && !is_ours(msg)) {
+      out = drop("Response Not Sent By Us");
+      return;
+    }
+    msg.own();
     out.action = Inbound::Action::kPassUp;
-    out.message = std::move(msg);
-    out.message.own();
-    return out;
+    return;
   }
   // RFC 3261 §18.2.1: stamp before anything looks at the Via.
-  Inbound out;
   switch (plan_top_via_stamp(msg, source.remote, stamp_)) {
     case StampOutcome::kMalformedVia: {
       sip::Verdict v = sip::validate_syntax(msg);
-      return reply(msg, v.ok() ? 400 : v.status, v.ok() ? "Malformed Via" : v.reason, source, stream);
+      out = reply(msg, v.ok() ? 400 : v.status, v.ok() ? "Malformed Via" : v.reason, source, stream);
+      return;
     }
     case StampOutcome::kUnchanged:
-      out.message = std::move(msg);
       break;
     case StampOutcome::kStamped:
       // Only the top Via's parameters change, into well-formed ones: the views are moved, not
       // parsed again. The header section grows by the stamp, within the room allowed for it.
-      if (stamp_.insert.size() > stamp_.erase + kStampRoom) return drop("Via Stamp Failed");
+      if (stamp_.insert.size() > stamp_.erase + kStampRoom) {
+        out = drop("Via Stamp Failed");
+        return;
+      }
       msg.own_with_edit(stamp_.at, stamp_.erase, stamp_.insert);
-      out.message = std::move(msg);
       break;
   }
-  if (sip::Verdict v = sip::validate_syntax(out.message); !v.ok())
-    return reply(out.message, v.status, v.reason, source, stream);
-  out.message.mark_syntax_valid();  // the TU's validate_request need not repeat it
-  out.message.own();
+  if (sip::Verdict v = sip::validate_syntax(msg); !v.ok()) {
+    out = reply(msg, v.status, v.reason, source, stream);
+    return;
+  }
+  msg.mark_syntax_valid();  // the TU's validate_request need not repeat it
+  msg.own();
   out.action = Inbound::Action::kPassUp;
-  return out;
 }
 
 Inbound InboundProcessor::on_parse_error(std::string_view bytes, const sip::Message& partial,

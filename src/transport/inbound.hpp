@@ -62,6 +62,9 @@ class InboundProcessor {
                                        const sip::ParseError& error, const Source& source, bool stream);
 
  private:
+  // on_parsed's work on a message already in `out` (kDrop until it passes): datagrams are
+  // parsed straight into the Inbound they leave in, so the message is not moved on the way.
+  void finish(Inbound& out, const Source& source, bool stream);
   [[nodiscard]] bool is_ours(const sip::Message& response) const;
   Inbound reply(const sip::Message& request, int status, std::string_view reason, const Source& source,
                 bool stream);
