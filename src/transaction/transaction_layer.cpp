@@ -1,5 +1,6 @@
 #include "transaction/transaction_layer.hpp"
 
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -17,16 +18,23 @@ struct TransactionLayer::Slot {
   Slot(std::in_place_type_t<Machine> type, const Peer& to, TransactionId id,
        std::unique_ptr<sip::Message> msg, Reliability reliability, const TimerConfig& timers,
        TransactionEffects& effects)
-      : machine(type, id, std::move(msg), reliability, timers, effects), peer(to) {}
+      : machine(type, id, std::move(msg), reliability, timers, effects),
+        peer(to),
+        keys(std::in_place_type<std::conditional_t<kIsServer<Machine>, ServerEntry, ClientEntry>>) {}
+
+  template <class Machine>
+  static constexpr bool kIsServer =
+      std::is_same_v<Machine, InviteServerTransaction> || std::is_same_v<Machine, NonInviteServerTransaction>;
 
   std::variant<InviteClientTransaction, NonInviteClientTransaction, InviteServerTransaction,
                NonInviteServerTransaction>
       machine;
   Peer peer;
-  ServerEntry entry;   // server transactions only
-  ClientEntry client;  // client transactions only
+  std::variant<ClientEntry, ServerEntry> keys;  // the table's entry, of the machine's side
 
   [[nodiscard]] bool is_server() const noexcept { return machine.index() >= 2; }
+  [[nodiscard]] ServerEntry& entry() { return std::get<ServerEntry>(keys); }
+  [[nodiscard]] ClientEntry& client() { return std::get<ClientEntry>(keys); }
   // nullptr once released.
   [[nodiscard]] const sip::Message* request() const {
     return std::visit([](const auto& m) { return m.request(); }, machine);
@@ -75,7 +83,8 @@ TransactionLayer::Received TransactionLayer::receive_response(const sip::Message
   std::visit([&](auto& m) {
     if constexpr (requires { m.on_response(msg); }) m.on_response(msg);
   }, slot->machine);
-  settled_.push_back(*id);  // a final response may have left it without use for its request
+  // A final response may have left it without use for its request.
+  if (msg.status_code() >= 200) settled_.push_back(*id);
   return Received::kMatched;
 }
 
@@ -108,7 +117,7 @@ TransactionLayer::Received TransactionLayer::receive_request(sip::Message&& msg,
                                               adopt(std::move(msg)), r, config_, fx)
                      : std::make_unique<Slot>(std::in_place_type<NonInviteServerTransaction>, source,
                                               id, adopt(std::move(msg)), r, config_, fx);
-  if (!slot->entry.assign(id, *slot->request()) || !table_.add_server(slot->entry))
+  if (!slot->entry().assign(id, *slot->request()) || !table_.add_server(slot->entry()))
     return Received::kDropped;
   Slot& s = *slots_.emplace(id, std::move(slot)).first->second;
   std::visit([](auto& m) { m.start(); }, s.machine);
@@ -132,7 +141,7 @@ std::optional<TransactionId> TransactionLayer::send_request(sip::Message&& reque
                      : std::make_unique<Slot>(std::in_place_type<NonInviteClientTransaction>,
                                               destination, id, adopt(std::move(request)), reliability,
                                               config_, fx);
-  if (!slot->client.assign(id, *slot->request()) || !table_.add_client(slot->client))
+  if (!slot->client().assign(id, *slot->request()) || !table_.add_client(slot->client()))
     return std::nullopt;
   Slot& s = *slots_.emplace(id, std::move(slot)).first->second;
   std::visit([](auto& m) { m.start(); }, s.machine);
@@ -164,7 +173,7 @@ bool TransactionLayer::respond(TransactionId server_tx, const OutgoingResponse& 
     if constexpr (requires { m.respond(response); }) sent = m.respond(response);
   }, slot->machine);
   if (auto* invite = std::get_if<InviteServerTransaction>(&slot->machine))
-    slot->entry.response_to_tag = invite->response_to_tag();
+    slot->entry().response_to_tag = invite->response_to_tag();
   if (sent && response.status >= 200) settled_.push_back(server_tx);
   return sent;
 }
@@ -290,10 +299,10 @@ void TransactionLayer::release_settled() {
     Slot* slot = find(id);
     if (slot == nullptr) continue;
     // RFC 2543 requests are matched on most of their fields (§17.2.3): kept to the end.
-    if (slot->is_server() && !slot->entry.rfc3261()) continue;
+    if (slot->is_server() && !slot->entry().rfc3261()) continue;
     if (std::visit([](const auto& m) { return m.needs_request(); }, slot->machine)) continue;
     recycle(std::visit([](auto& m) { return m.release_request(); }, slot->machine));
-    slot->entry.request = nullptr;
+    if (slot->is_server()) slot->entry().request = nullptr;
   }
   settled_.clear();
 }
@@ -307,9 +316,9 @@ void TransactionLayer::reap() {
     auto it = slots_.find(id);
     if (it == slots_.end()) continue;
     if (it->second->is_server()) {
-      table_.remove_server(it->second->entry);
+      table_.remove_server(it->second->entry());
     } else {
-      table_.remove_client(it->second->client);
+      table_.remove_client(it->second->client());
     }
     recycle(std::visit([](auto& m) { return m.release_request(); }, it->second->machine));
     slots_.erase(it);

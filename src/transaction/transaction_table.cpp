@@ -37,10 +37,9 @@ bool ClientEntry::assign(TransactionId tx, const sip::Message& request) {
 
 bool ServerEntry::assign(TransactionId tx, const sip::Message& req) {
   // dialog_request_key()'s test, with the CSeq parsed once for both of its uses.
-  sip::Via via;
   sip::CSeq cseq;
   const std::string_view id_of_call = call_id(req);
-  if (id_of_call.empty() || !cseq_of(req, cseq) || !top_via(req, via)) return false;
+  if (id_of_call.empty() || !cseq_of(req, cseq) || req.top_via() == nullptr) return false;
   const DialogRequestKey d{id_of_call, cseq.number};
   ServerKey k;
   if (!server_key_of_request(req, k)) k = ServerKey{};  // RFC 2543: matched on the request
@@ -52,7 +51,6 @@ bool ServerEntry::assign(TransactionId tx, const sip::Message& req) {
   from_tag = ::trapezoid::transaction::from_tag(req);
   cseq_method = cseq.method_name;
   copy_into(text, {&key.branch, &key.host, &key.method, &dialog.call_id, &from_tag, &cseq_method});
-  keyed = true;
   return true;
 }
 
@@ -76,14 +74,14 @@ std::optional<TransactionId> TransactionTable::match_response(const sip::Message
 }
 
 bool TransactionTable::add_server(const ServerEntry& entry) {
-  if (!entry.keyed) return false;
+  if (!entry.keyed()) return false;
   if (entry.rfc3261() && !servers_.emplace(entry.key, &entry).second) return false;
   by_dialog_request_.emplace(entry.dialog, &entry);
   return true;
 }
 
 void TransactionTable::remove_server(const ServerEntry& entry) {
-  if (!entry.keyed) return;
+  if (!entry.keyed()) return;
   if (entry.rfc3261()) {
     auto it = servers_.find(entry.key);
     if (it != servers_.end() && it->second == &entry) servers_.erase(it);

@@ -17,7 +17,6 @@
 
 #include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -78,7 +77,6 @@ struct ServerEntry {
   std::string_view from_tag;              // with `dialog` and the CSeq method: §8.2.2.2
   std::string_view cseq_method;
   KeyText<112> text;                      // what the views above point into
-  bool keyed = false;                     // assign() succeeded
 
   ServerEntry() = default;
   ServerEntry(const ServerEntry&) = delete;  // the views point into the entry itself
@@ -87,6 +85,8 @@ struct ServerEntry {
   // the entry or be cleared first.
   bool assign(TransactionId tx, const sip::Message& request);
   [[nodiscard]] bool rfc3261() const noexcept { return !key.branch.empty(); }
+  // Whether assign() succeeded (it needs a Call-ID).
+  [[nodiscard]] bool keyed() const noexcept { return !dialog.call_id.empty(); }
 };
 
 class TransactionTable {
