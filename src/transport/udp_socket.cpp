@@ -2,6 +2,11 @@
 
 #include <sys/socket.h>
 
+#include <boost/asio/detail/reactor.hpp>
+#include <boost/asio/detail/reactor_op.hpp>
+
+#include <type_traits>
+
 #include "transport/asio_endpoint.hpp"
 #include "transport/response_steering.hpp"
 #include "transport/reuse_port.hpp"
@@ -9,6 +14,71 @@
 namespace trapezoid::transport::detail {
 
 using boost::asio::ip::udp;
+namespace asio_detail = boost::asio::detail;
+
+// The receive loop rides on Asio's reactor internals (Boost 1.74 and later, epoll): a reactor
+// operation whose perform step is the recvmmsg. Asio's own async_wait re-arms the descriptor with
+// epoll_ctl on every wait, a system call per wake-up that costs as much as the read (about a
+// microsecond on a virtual machine). A reactor operation that reports a short batch as
+// "done_and_exhausted" instead lets the reactor skip both the re-arm and the next speculative
+// read until epoll reports new datagrams, as Asio does for stream sockets.
+static_assert(std::is_same_v<asio_detail::reactor, asio_detail::epoll_reactor>,
+              "UdpSocket's receive operation is written for Asio's epoll reactor");
+
+class UdpSocket::ReceiveOp final : public asio_detail::reactor_op {
+ public:
+  explicit ReceiveOp(UdpSocket* owner)
+      : reactor_op(boost::system::error_code(), &ReceiveOp::perform, &ReceiveOp::complete),
+        reactor(boost::asio::use_service<asio_detail::reactor>(owner->socket_.get_executor().context())),
+        owner_(owner) {}
+
+  void reset() {
+    ec_ = boost::system::error_code();
+    bytes_transferred_ = 0;
+    received_ = 0;
+  }
+  // The socket is going away: whatever brings the operation back only deletes it.
+  void detach() { owner_ = nullptr; }
+
+  asio_detail::reactor& reactor;
+
+ private:
+  // Runs on the worker's thread when the socket is readable (or speculatively in arm()).
+  static status perform(reactor_op* base) {
+    auto* op = static_cast<ReceiveOp*>(base);
+    if (op->owner_ == nullptr) return done;
+    DatagramBatch& batch = op->owner_->batch_;
+    const int n = batch.receive(op->owner_->socket_.native_handle());
+    if (n == 0) return not_done;  // nothing there: wait for epoll
+    op->received_ = n;
+    // A short batch drained the socket: no read until epoll reports more.
+    return n > 0 && static_cast<std::size_t>(n) < batch.capacity() ? done_and_exhausted : done;
+  }
+
+  // `io` is null when the io_context abandons the operation (its destruction).
+  static void complete(void* io, asio_detail::operation* base, const boost::system::error_code&, std::size_t) {
+    auto* op = static_cast<ReceiveOp*>(base);
+    UdpSocket* socket = op->owner_;
+    if (socket == nullptr) {
+      delete op;
+      return;
+    }
+    socket->armed_ = false;
+    if (io == nullptr || op->ec_) {
+      // Abandoned, or aborted by a close that did not go through UdpSocket::close(): the socket
+      // takes the operation back and stops receiving.
+      if (io != nullptr && op->ec_ != boost::asio::error::operation_aborted && socket->socket_.is_open())
+        socket->sink_.logger().log(LogLevel::kWarning, "udp wait: " + op->ec_.message());
+      socket->receive_op_ = nullptr;
+      delete op;
+      return;
+    }
+    socket->on_received(op->received_);
+  }
+
+  UdpSocket* owner_;
+  int received_ = 0;
+};
 
 std::error_code UdpSocket::open(const IpAddress& address, std::uint16_t port, bool reuse_port, char steer_letter) {
   boost::system::error_code ec;
@@ -46,30 +116,45 @@ void UdpSocket::flush(std::vector<SendFailure>& failed) {
 
 void UdpSocket::close() {
   pending_.clear();
+  if (receive_op_ != nullptr) {
+    // An armed operation belongs to the reactor until it comes back (aborted by the close
+    // below, or abandoned with the io_context); it then deletes itself.
+    if (armed_) receive_op_->detach();
+    else delete receive_op_;
+    receive_op_ = nullptr;
+    armed_ = false;
+  }
   boost::system::error_code ignored;
   socket_.close(ignored);
 }
 
-void UdpSocket::receive() {
-  socket_.async_wait(udp::socket::wait_read, [this](boost::system::error_code ec) {
-    if (ec == boost::asio::error::operation_aborted || !socket_.is_open()) return;
-    if (ec) sink_.logger().log(LogLevel::kWarning, "udp wait: " + ec.message());
-    else drain();
-    receive();
-  });
+UdpSocket::~UdpSocket() { close(); }
+
+void UdpSocket::start() {
+  if (receive_op_ == nullptr) receive_op_ = new ReceiveOp(this);
+  arm();
 }
 
-// Reads what is ready, a batch per system call; a few rounds at most, so that one busy socket
-// does not starve the others of this worker.
-void UdpSocket::drain() {
-  constexpr int kRounds = 4;
-  for (int round = 0; round < kRounds; ++round) {
-    const int n = batch_.receive(socket_.native_handle());
-    if (n < 0) {
-      // ICMP errors of earlier sends surface here (ECONNREFUSED): note them and go on.
-      sink_.logger().log(LogLevel::kDebug, "udp receive: " + std::error_code(-n, std::system_category()).message());
-      continue;
-    }
+void UdpSocket::arm() {
+  if (!socket_.is_open() || receive_op_ == nullptr) return;
+  receive_op_->reset();
+  armed_ = true;
+  auto& impl = socket_.implementation();
+  // Speculative: the reactor runs the recvmmsg at once unless the last one drained the socket,
+  // and queues the operation (no epoll_ctl, the registration is edge-triggered) otherwise.
+  receive_op_->reactor.start_op(asio_detail::reactor::read_op, impl.socket_, impl.reactor_data_, receive_op_,
+                   /*is_continuation=*/true, /*allow_speculative=*/true);
+}
+
+// The datagrams the operation read are in batch_; a few rounds of them per wake-up are left to
+// the reactor, which runs the next read after whatever else is ready (a busy socket does not
+// starve the others of this worker).
+void UdpSocket::on_received(int n) {
+  if (!socket_.is_open()) return;
+  if (n < 0) {
+    // ICMP errors of earlier sends surface here (ECONNREFUSED): note them and go on.
+    sink_.logger().log(LogLevel::kDebug, "udp receive: " + std::error_code(-n, std::system_category()).message());
+  } else {
     // What the batch's messages send leaves together when the batch is done (sendmmsg).
     const Burst burst(sink_);
     for (int i = 0; i < n; ++i) {
@@ -77,8 +162,8 @@ void UdpSocket::drain() {
       sink_.deliver(processor_.on_datagram(batch_.data(i), from), from);
       if (!socket_.is_open()) return;  // the handler stopped the worker
     }
-    if (static_cast<std::size_t>(n) < batch_.capacity()) return;
   }
+  arm();
 }
 
 }  // namespace trapezoid::transport::detail
