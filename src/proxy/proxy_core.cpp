@@ -78,6 +78,7 @@ ProxyCore::ProxyCore(ProxyConfig config, const registrar::Locator& locator, Prox
       identity_(config_),
       branches_(config_.branch_tag, random_u64(random_)) {
   proxy_require_.assign(config_.proxy_require_supported.begin(), config_.proxy_require_supported.end());
+  loop_mark_.append(sip::kBranchMagicCookie).append(config_.branch_tag).append(".");
 }
 
 ProxyCore::~ProxyCore() = default;
@@ -120,7 +121,7 @@ bool ProxyCore::on_stateless_request(const sip::Message& request, const Peer& re
   const RouteSet rs = preprocess_routes(request, me());
   if (!rs.routes.empty()) return false;
   sip::Uri ruri;
-  if (!sip::parse_uri(rs.request_uri, ruri).empty() || !ruri.is_sip_or_sips()) return false;
+  if (!parse_request_uri(rs, request, ruri) || !ruri.is_sip_or_sips()) return false;
   if (!me().names_us(ruri) && !locator_.is_local_domain(ruri.host)) return false;
   if (is_loop(request)) return false;
   local_.on_register(ReplyTo{std::nullopt, reply_to}, request);
@@ -163,6 +164,13 @@ bool ProxyCore::validate(TransactionId tx, const sip::Message& request) {
 }
 
 bool ProxyCore::is_loop(const sip::Message& request) {
+  // Only a Via whose branch begins with our mark can be ours (loop_hash_of); most requests
+  // carry none, and then no Via needs parsing.
+  bool marked = false;
+  request.for_each(HeaderId::kVia, [&](const sip::HeaderField& h) {
+    marked = marked || h.value.find(loop_mark_) != std::string_view::npos;
+  });
+  if (!marked) return false;
   const ProxyIdentity& self = me();
   std::optional<std::uint64_t> hash;  // computed only when one of our Vias is there
   bool loop = false;
@@ -182,7 +190,7 @@ void ProxyCore::handle_request(TransactionId tx, const sip::Message& request) {
 
   RouteSet rs = preprocess_routes(request, me());
   sip::Uri ruri;
-  if (!sip::parse_uri(rs.request_uri, ruri).empty()) return respond(tx, request, 400, "Malformed Request-URI");
+  if (!parse_request_uri(rs, request, ruri)) return respond(tx, request, 400, "Malformed Request-URI");
   const bool sip_uri = ruri.is_sip_or_sips();
   const bool ours = sip_uri && me().names_us(ruri);
   const bool local = ours || (sip_uri && locator_.is_local_domain(ruri.host));
@@ -306,8 +314,8 @@ void ProxyCore::forward(TransactionId tx, const sip::Message& request, std::vect
   ctx.loop_hash = loop_hash(request);
   ctx.routes = std::move(routes);
   ctx.retargeted = retargeted;
-  sip::Uri received_uri;
-  ctx.sips = sip::parse_uri(request.request_uri(), received_uri).empty() && received_uri.scheme == sip::UriScheme::kSips;
+  const sip::Uri* received_uri = request.parsed_request_uri();
+  ctx.sips = received_uri != nullptr && received_uri->scheme == sip::UriScheme::kSips;
   ctx.to_tag = sip::make_tag(random_);
   for (Target& t : targets) (void)ctx.targets.add(std::move(t));
   contexts_.emplace(tx, std::move(owned));

@@ -150,6 +150,7 @@ class ProxyCore final : public transaction::TransactionUser {
   [[nodiscard]] const ProxyIdentity& me();
 
   ProxyConfig config_;
+  std::string loop_mark_;  // how our branches begin: z9hG4bK, the branch tag, '.'
   const registrar::Locator& locator_;
   ProxyEnvironment& env_;
   LocalRequestHandler& local_;

@@ -72,7 +72,8 @@ RouteSet preprocess_routes(const sip::Message& request, const ProxyIdentity& me)
   r.routes = route_values(request);
 
   sip::Uri ruri;
-  if (sip::parse_uri(r.request_uri, ruri).empty()) {
+  if (const sip::Uri* parsed = request.parsed_request_uri()) {
+    ruri = *parsed;
     // §16.4: our Record-Route URI (it never has a user part) in the Request-URI means a strict
     // router sent this: the real Request-URI is the last Route value.
     if (!r.routes.empty() && !ruri.has_user && me.names_us(ruri)) {
@@ -123,6 +124,15 @@ std::optional<NextHop> postprocess_routes(std::string request_uri, std::vector<s
   hop.request_uri = strict;
   hop.next_hop = std::move(strict);
   return hop;
+}
+
+bool parse_request_uri(const RouteSet& rs, const sip::Message& request, sip::Uri& out) noexcept {
+  if (rs.request_uri == request.request_uri()) {
+    const sip::Uri* parsed = request.parsed_request_uri();
+    if (parsed != nullptr) out = *parsed;
+    return parsed != nullptr;
+  }
+  return sip::parse_uri(rs.request_uri, out).empty();
 }
 
 }  // namespace trapezoid::proxy

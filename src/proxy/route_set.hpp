@@ -36,6 +36,10 @@ struct RouteSet {
 // value on top that names us is removed (two, after an RFC 5658 double Record-Route).
 [[nodiscard]] RouteSet preprocess_routes(const sip::Message& request, const ProxyIdentity& me);
 
+// Parses `rs.request_uri` into `out`; false when it is malformed. When preprocessing kept the
+// request's own Request-URI, the message's parse is reused (`out`'s views then point into it).
+[[nodiscard]] bool parse_request_uri(const RouteSet& rs, const sip::Message& request, sip::Uri& out) noexcept;
+
 struct NextHop {
   std::string request_uri;
   std::vector<std::string> routes;

@@ -117,11 +117,12 @@ RegisterOutcome Registrar::handle(const sip::Message& request, const RegisterCon
   }
 
   // Step 1: bindings for the Request-URI's domain must be ours.
-  sip::Uri request_uri;
-  if (!sip::parse_uri(request.request_uri(), request_uri).empty()) {
+  const sip::Uri* parsed_uri = request.parsed_request_uri();
+  if (parsed_uri == nullptr) {
     respond(out, request, ctx, 400, "Malformed Request-URI");
     return out;
   }
+  const sip::Uri& request_uri = *parsed_uri;
   if (!request_uri.is_sip_or_sips()) {
     respond(out, request, ctx, 416, "Unsupported URI Scheme");  // §8.2.2.1
     return out;

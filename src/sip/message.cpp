@@ -37,6 +37,8 @@ Message& Message::operator=(Message&& other) noexcept {
   syntax_valid_ = other.syntax_valid_;
   top_via_state_ = other.top_via_state_;
   if (top_via_state_ == ViaCache::kParsed) top_via_ = other.top_via_;
+  request_uri_state_ = other.request_uri_state_;
+  if (request_uri_state_ == ViaCache::kParsed) parsed_request_uri_ = other.parsed_request_uri_;
   other.clear();
   return *this;
 }
@@ -67,6 +69,7 @@ void Message::clear() noexcept {
   owned_.reset();
   syntax_valid_ = false;
   top_via_state_ = ViaCache::kUnknown;
+  request_uri_state_ = ViaCache::kUnknown;
 }
 
 void Message::rebase(const char* old_base, const char* new_base) noexcept {
@@ -100,6 +103,10 @@ void Message::rebase(const char* old_base, const char* new_base) noexcept {
     move(params);
     top_via_.params = Params(params);
   }
+  if (request_uri_state_ == ViaCache::kParsed) {
+    Uri& u = parsed_request_uri_;
+    for (std::string_view* v : {&u.scheme_name, &u.user, &u.password, &u.host, &u.params, &u.headers, &u.opaque}) move(*v);
+  }
 }
 
 std::string_view Message::top_via_text() const noexcept {
@@ -129,6 +136,15 @@ const Via* Message::top_via() const noexcept {
     top_via_state_ = !text.empty() && parse_via(text, top_via_).empty() ? ViaCache::kParsed : ViaCache::kMalformed;
   }
   return top_via_state_ == ViaCache::kParsed ? &top_via_ : nullptr;
+}
+
+const Uri* Message::parsed_request_uri() const noexcept {
+  if (request_uri_state_ == ViaCache::kUnknown) {
+    parsed_request_uri_ = Uri{};
+    request_uri_state_ = is_request_ && parse_uri(request_uri_, parsed_request_uri_).empty() ? ViaCache::kParsed
+                                                                                               : ViaCache::kMalformed;
+  }
+  return request_uri_state_ == ViaCache::kParsed ? &parsed_request_uri_ : nullptr;
 }
 
 void Message::own_with_edit(std::size_t at, std::size_t erase, std::string_view insert) {
@@ -170,6 +186,7 @@ void Message::own_with_edit(std::size_t at, std::size_t erase, std::string_view 
   }
   raw_ = std::string_view(base, new_size);
   top_via_state_ = ViaCache::kUnknown;
+  request_uri_state_ = ViaCache::kUnknown;
   owned_ = std::move(buf);
 }
 

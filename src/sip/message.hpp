@@ -19,6 +19,7 @@
 
 #include "sip/header_id.hpp"
 #include "sip/method.hpp"
+#include "sip/uri.hpp"
 #include "sip/via.hpp"
 
 namespace trapezoid::sip {
@@ -79,6 +80,10 @@ class Message {
   [[nodiscard]] const Via* top_via() const noexcept;
   // The text of that element (LWS trimmed), "" when there is no Via field.
   [[nodiscard]] std::string_view top_via_text() const noexcept;
+  // The Request-URI, parsed (parse_uri); nullptr for a response or a malformed URI. Parsed on
+  // first use and kept, since validation, the proxy and the registrar all read it. Its views
+  // point into the message bytes.
+  [[nodiscard]] const Uri* parsed_request_uri() const noexcept;
 
   // Whoever ran validate_syntax() on this message and saw it pass says so here (the transport
   // does, for every request it receives); validate_request() then does not parse again what
@@ -112,8 +117,9 @@ class Message {
   // The same, with `erase` bytes at offset `at` of raw() replaced by `insert` on the way: for
   // an edit that keeps the message's structure (a transport adding Via parameters, §18.2.1),
   // so the views are moved rather than the message parsed again. Views that end inside or at
-  // the edited span grow with it; the cached top Via is parsed again on next use. The caller
-  // guarantees at + erase <= raw().size() and that the edit is syntactically neutral.
+  // the edited span grow with it; the cached top Via and Request-URI are parsed again on next
+  // use. The caller guarantees at + erase <= raw().size() and that the edit is syntactically
+  // neutral.
   void own_with_edit(std::size_t at, std::size_t erase, std::string_view insert);
   [[nodiscard]] bool owns_bytes() const noexcept { return owned_ != nullptr; }
 
@@ -170,7 +176,9 @@ class Message {
 
   enum class ViaCache : std::uint8_t { kUnknown, kParsed, kMalformed };
   mutable ViaCache top_via_state_ = ViaCache::kUnknown;
+  mutable ViaCache request_uri_state_ = ViaCache::kUnknown;  // the same three states
   mutable Via top_via_{};
+  mutable Uri parsed_request_uri_{};
 };
 
 }  // namespace trapezoid::sip

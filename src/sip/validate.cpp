@@ -235,23 +235,24 @@ std::span<const std::string_view> ValidationPolicy::default_accepted_types() noe
 
 namespace {
 
-// validate_syntax, keeping the parsed Request-URI and CSeq for the role checks.
-Verdict check_request_syntax(const Message& msg, Uri& ruri, Facts& facts) {
+// validate_syntax, keeping the parsed Request-URI (the message's own) and CSeq for the role checks.
+Verdict check_request_syntax(const Message& msg, const Uri*& ruri, Facts& facts) {
   if (!msg.is_request()) return {400, "Not A Request", {}};
   // §8.2 and §16.3 step 1: the version first (505), then syntax (400). The version is the
   // literal "SIP/2.0" (§7.1), so "SIP/02.00" is another version.
   if (!is_sip_2_0(msg)) return {505, "Version Not Supported", {}};
-  if (!parse_uri(msg.request_uri(), ruri).empty()) return {400, "Malformed Request-URI", {}};
+  ruri = msg.parsed_request_uri();
+  if (ruri == nullptr) return {400, "Malformed Request-URI", {}};
   // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11 lets a
   // receiver reject them with 400).
-  if (ruri.is_sip_or_sips() && !ruri.headers.empty()) return {400, "Headers Not Allowed In Request-URI", {}};
-  return check_common(msg, facts, &ruri);
+  if (ruri->is_sip_or_sips() && !ruri->headers.empty()) return {400, "Headers Not Allowed In Request-URI", {}};
+  return check_common(msg, facts, ruri);
 }
 
 }  // namespace
 
 Verdict validate_syntax(const Message& msg) {
-  Uri ruri;
+  const Uri* ruri = nullptr;
   Facts facts;
   return check_request_syntax(msg, ruri, facts);
 }
@@ -261,10 +262,10 @@ namespace {
 // For a request whose syntax passed already (Message::syntax_valid): the Request-URI and what
 // the proxy's checks read (CSeq, Max-Forwards), parsed again; false when anything is amiss,
 // and then the whole check runs.
-bool proxy_facts_of_checked(const Message& msg, Uri& ruri, Facts& facts) {
+bool proxy_facts_of_checked(const Message& msg, const Uri*& ruri, Facts& facts) {
   const HeaderField* cseq = msg.find(HeaderId::kCSeq);
-  if (!msg.is_request() || cseq == nullptr || !parse_uri(msg.request_uri(), ruri).empty() ||
-      !parse_cseq(cseq->value, facts.cseq).empty())
+  ruri = msg.parsed_request_uri();
+  if (!msg.is_request() || cseq == nullptr || ruri == nullptr || !parse_cseq(cseq->value, facts.cseq).empty())
     return false;
   const HeaderField* mf = msg.find(HeaderId::kMaxForwards);
   return mf == nullptr || parse_max_forwards(mf->value, facts.max_forwards);
@@ -273,7 +274,7 @@ bool proxy_facts_of_checked(const Message& msg, Uri& ruri, Facts& facts) {
 }  // namespace
 
 Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
-  Uri ruri;
+  const Uri* ruri = nullptr;
   Facts facts;
   // A proxy sees every request the transport validated on receipt: the syntax is not checked
   // twice. The other roles read more of what the syntax check parses (To, Contact, Expires).
@@ -284,7 +285,7 @@ Verdict validate_request(const Message& msg, const ValidationPolicy& policy) {
     if (Verdict v = check_request_syntax(msg, ruri, facts); !v.ok()) return v;
   }
   // §8.2.2.1 and §16.3 step 2: a scheme the element cannot handle is 416.
-  if (ruri.scheme == UriScheme::kOther) return {416, "Unsupported URI Scheme", {}};
+  if (ruri->scheme == UriScheme::kOther) return {416, "Unsupported URI Scheme", {}};
   switch (policy.role) {
     case Role::kUas: return check_uas(msg, facts, policy);
     case Role::kRegistrar: return check_registrar(msg, facts, policy);
