@@ -153,7 +153,7 @@ void Message::own_with_edit(std::size_t at, std::size_t erase, std::string_view 
   if (at > size || erase > size - at) return;
   const std::size_t edit_end = at + erase;
   const std::size_t new_size = size - erase + insert.size();
-  auto buf = std::make_unique<char[]>(new_size == 0 ? 1 : new_size);
+  auto buf = std::make_unique_for_overwrite<char[]>(new_size == 0 ? 1 : new_size);
   char* const base = buf.get();
   if (at > 0) std::memcpy(base, old, at);
   if (!insert.empty()) std::memcpy(base + at, insert.data(), insert.size());
@@ -192,7 +192,7 @@ void Message::own_with_edit(std::size_t at, std::size_t erase, std::string_view 
 
 void Message::own() {
   if (owned_ || raw_.empty()) return;
-  auto buf = std::make_unique<char[]>(raw_.size());
+  auto buf = std::make_unique_for_overwrite<char[]>(raw_.size());
   std::memcpy(buf.get(), raw_.data(), raw_.size());
   rebase(raw_.data(), buf.get());
   owned_ = std::move(buf);

@@ -116,8 +116,15 @@ Verdict check_common(const Message& msg, Facts& facts, const Uri* ruri) {
     if (msg.count(id) == 0) return missing(id);
   if (HeaderId id = msg.repeated_single_header(); id != HeaderId::kUnknown) return multiple(id);
 
-  if (!for_each_scanned<Via>(msg, HeaderId::kVia, scan_via, [](const Via&) {}))
+  // A lone Via field of one element is the top Via, which the message parses once for all
+  // its readers (the transport's received/rport stamp, the transaction keys).
+  const HeaderField* via = msg.find(HeaderId::kVia);
+  const std::string_view top = msg.top_via_text();
+  if (msg.count(HeaderId::kVia) == 1 && top.data() == via->value.data() && top.size() == via->value.size()) {
+    if (msg.top_via() == nullptr) return malformed(HeaderId::kVia);
+  } else if (!for_each_scanned<Via>(msg, HeaderId::kVia, scan_via, [](const Via&) {})) {
     return malformed(HeaderId::kVia);
+  }
 
   // From is only checked; To is kept for the registrar (§10.3 step 5). A To URI that repeats
   // the Request-URI is copied rather than parsed again.

@@ -435,6 +435,11 @@ TEST(Validate, MalformedViaIs400) {
   // A bad element after a good one on the same line.
   EXPECT_VERDICT(syntax(Msg::request().set("Via", "SIP/2.0/UDP a.example.com;branch=z9hG4bK1, bogus")), 400,
                  "Malformed Via");
+  // A comma inside a quoted parameter value does not end the element: one well-formed Via,
+  // whether the element is checked as the message's top Via or as part of the list.
+  EXPECT_OK(syntax(Msg::request().set("Via", "SIP/2.0/UDP a.example.com;branch=z9hG4bK1;x=\"p,q\"")));
+  EXPECT_VERDICT(syntax(Msg::request().set("Via", "SIP/2.0/UDP a.example.com;branch=z9hG4bK1;x=\"p,q\" junk")),
+                 400, "Malformed Via");
 }
 
 // RFC 4475 §3.1.2.15 (baddn), §3.1.2.6 (quotbal), §3.1.2.14 (badaspec).
