@@ -35,6 +35,9 @@ struct BindingChange {
 // Why the store cannot hold `change` ("empty contact", "q 1200 is outside -1..1000"), or ""
 // when it can. The same rules as the schema's CHECK constraints, so that a bad binding is
 // refused when it is queued rather than failing its whole batch later.
-[[nodiscard]] std::string binding_problem(const BindingChange& change);
+[[nodiscard]] std::string binding_problem(BindingChange::Kind kind, const registrar::Binding& b);
+[[nodiscard]] inline std::string binding_problem(const BindingChange& change) {
+  return binding_problem(change.kind, change.binding);
+}
 
 }  // namespace trapezoid::store

@@ -73,7 +73,7 @@ void WriteBehindStore::queue(Enqueue&& enqueue) {
 
 void WriteBehindStore::on_upsert(const registrar::Binding& b) {
   // Checked here, not at write time: a binding the schema refuses would fail its batch forever.
-  if (std::string why = binding_problem(BindingChange{BindingChange::Kind::kUpsert, b}); !why.empty()) {
+  if (std::string why = binding_problem(BindingChange::Kind::kUpsert, b); !why.empty()) {
     log(Severity::kError, "bindings store: dropped a binding that cannot be stored: " + why);
     return;
   }
