@@ -110,9 +110,16 @@ AorResult canonical_aor(const sip::Uri& uri) {
   r.aor.reserve(4 + uri.user.size() + 1 + uri.host.size());
   r.aor.append("sip:");  // RFC 5630 §5.2: sips and sip AoRs are one
   if (!uri.user.empty()) {
-    const std::optional<std::string> user = sip::unescape(uri.user);
-    if (!user || user->empty()) return failure(400, "Invalid Address-of-Record");
-    append_user(r.aor, *user);
+    // Most users have no escapes: then the text is its own unescaped form, with no copy.
+    std::string_view user = uri.user;
+    std::optional<std::string> unescaped;
+    if (user.find('%') != std::string_view::npos) {
+      unescaped = sip::unescape(uri.user);
+      if (!unescaped) return failure(400, "Invalid Address-of-Record");
+      user = *unescaped;
+    }
+    if (user.empty()) return failure(400, "Invalid Address-of-Record");
+    append_user(r.aor, user);
     r.aor.push_back('@');
   }
   append_host(r.aor, uri);
