@@ -46,12 +46,18 @@ constexpr const char* kUpsertBinding =
     "  q = excluded.q, path = excluded.path, received = excluded.received,"
     "  instance = excluded.instance, user_agent = excluded.user_agent,"
     "  updated_at = excluded.updated_at";
-constexpr const char* kRememberAor = "INSERT INTO aors (aor, first_seen) VALUES (?1, ?2) ON CONFLICT (aor) DO NOTHING";
+// An AoR with a binding row is known through it; the aors table keeps those whose bindings are
+// gone (so the proxy answers 480, not 404). So a REGISTER writes one row, and a removal first
+// remembers the AoR of the binding it deletes, when there is one (a removal of a binding never
+// stored makes no AoR known). first_seen: when that binding was last written.
+constexpr const char* kRememberAor =
+    "INSERT INTO aors (aor, first_seen) SELECT aor, updated_at FROM bindings WHERE aor = ?1 AND contact = ?2"
+    " ON CONFLICT (aor) DO NOTHING";
 constexpr const char* kRemoveBinding = "DELETE FROM bindings WHERE aor = ?1 AND contact = ?2";
 constexpr const char* kSelectBindings =
     "SELECT aor, contact, call_id, cseq, expires_at, q, path, received, instance, user_agent, updated_at"
     " FROM bindings ORDER BY aor, contact";
-constexpr const char* kSelectAors = "SELECT aor FROM aors ORDER BY aor";
+constexpr const char* kSelectAors = "SELECT aor FROM aors UNION SELECT aor FROM bindings ORDER BY aor";
 
 // Resets a statement when it goes out of scope, so that it can run again whatever happened.
 class ResetOnExit {
@@ -356,6 +362,13 @@ StoreStatus SqliteStore::apply(const BindingChange& change, std::string_view wha
     return fail(text, rc);
   };
   if (change.kind == BindingChange::Kind::kRemove) {
+    {
+      ResetOnExit reset(remember_aor_.get());
+      sqlite3_stmt* s = remember_aor_.get();
+      bind_text(s, 1, b.aor);
+      bind_text(s, 2, b.contact);
+      if (StoreStatus st = step_done(s, Doing::kRemembering); !st.ok()) return st;
+    }
     ResetOnExit reset(remove_binding_.get());
     sqlite3_stmt* s = remove_binding_.get();
     bind_text(s, 1, b.aor);
@@ -376,13 +389,8 @@ StoreStatus SqliteStore::apply(const BindingChange& change, std::string_view wha
     bind_text(s, 9, b.instance);
     bind_text(s, 10, b.user_agent);
     sqlite3_bind_int64(s, 11, b.updated_at);
-    if (StoreStatus st = step_done(s, Doing::kStoring); !st.ok()) return st;
+    return step_done(s, Doing::kStoring);
   }
-  ResetOnExit reset(remember_aor_.get());
-  sqlite3_stmt* s = remember_aor_.get();
-  bind_text(s, 1, b.aor);
-  sqlite3_bind_int64(s, 2, b.updated_at);
-  return step_done(s, Doing::kRemembering);
 }
 
 StoreStatus SqliteStore::write(std::span<const BindingChange> batch) {

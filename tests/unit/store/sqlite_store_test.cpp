@@ -1,6 +1,7 @@
 #include "store/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -126,6 +127,30 @@ TEST_F(SqliteStoreTest, BindingsAndKnownAorsSurviveAReopen) {
   EXPECT_EQ(loaded.bindings, std::vector<Binding>{kept});
   // user1 has no binding but is still known: the proxy answers 480, not 404.
   EXPECT_EQ(loaded.known_aors, (std::vector<std::string>{gone.aor, kept.aor}));
+}
+
+// A REGISTER costs one row: the AoR table only keeps AoRs whose bindings were removed.
+TEST_F(SqliteStoreTest, AnAorIsWrittenOnlyWhenItsBindingGoes) {
+  Binding a = make_binding(3), b = make_binding(7);
+  ASSERT_NE(a.aor, b.aor);
+  ASSERT_TRUE(store.write(std::vector{BindingChange::upsert(a), BindingChange::upsert(b)}).ok());
+  auto aor_rows = [&] {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT aor FROM aors ORDER BY aor", -1, &stmt, nullptr), SQLITE_OK);
+    std::vector<std::string> rows;
+    while (sqlite3_step(stmt) == SQLITE_ROW) rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return rows;
+  };
+  EXPECT_TRUE(aor_rows().empty());
+  EXPECT_EQ(store.load().known_aors, (std::vector<std::string>{a.aor, b.aor}));  // known by their bindings
+
+  ASSERT_TRUE(store.write(std::vector{BindingChange::remove(a.aor, a.contact)}).ok());
+  EXPECT_EQ(aor_rows(), std::vector<std::string>{a.aor});
+  EXPECT_EQ(store.load().known_aors, (std::vector<std::string>{a.aor, b.aor}));
 }
 
 TEST_F(SqliteStoreTest, AnEmptyBatchIsNoWork) {
