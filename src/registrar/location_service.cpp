@@ -36,6 +36,7 @@ int effective_q(int q) noexcept { return q < 0 ? 1000 : q; }
 
 // lookup() order: highest q first (none counts as 1.0), then the most recently updated.
 void sort_by_preference(std::vector<Binding>& bindings) {
+  if (bindings.size() < 2) return;  // most AoRs have one binding: no sort, no temporary buffer
   std::stable_sort(bindings.begin(), bindings.end(), [](const Binding& a, const Binding& b) {
     if (effective_q(a.q) != effective_q(b.q)) return effective_q(a.q) > effective_q(b.q);
     return a.updated_at > b.updated_at;
