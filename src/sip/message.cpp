@@ -36,9 +36,9 @@ Message& Message::operator=(Message&& other) noexcept {
   owned_ = std::move(other.owned_);
   syntax_valid_ = other.syntax_valid_;
   top_via_state_ = other.top_via_state_;
-  if (top_via_state_ == ViaCache::kParsed) top_via_ = other.top_via_;
+  if (top_via_state_ == ParseCache::kParsed) top_via_ = other.top_via_;
   request_uri_state_ = other.request_uri_state_;
-  if (request_uri_state_ == ViaCache::kParsed) parsed_request_uri_ = other.parsed_request_uri_;
+  if (request_uri_state_ == ParseCache::kParsed) parsed_request_uri_ = other.parsed_request_uri_;
   other.clear();
   return *this;
 }
@@ -68,8 +68,8 @@ void Message::clear() noexcept {
   overflow_.clear();
   owned_.reset();
   syntax_valid_ = false;
-  top_via_state_ = ViaCache::kUnknown;
-  request_uri_state_ = ViaCache::kUnknown;
+  top_via_state_ = ParseCache::kUnknown;
+  request_uri_state_ = ParseCache::kUnknown;
 }
 
 void Message::rebase(const char* old_base, const char* new_base) noexcept {
@@ -91,7 +91,7 @@ void Message::rebase(const char* old_base, const char* new_base) noexcept {
     move(fields[i].name);
     move(fields[i].value);
   }
-  if (top_via_state_ == ViaCache::kParsed) {
+  if (top_via_state_ == ParseCache::kParsed) {
     move(top_via_.protocol_name);
     move(top_via_.protocol_version);
     move(top_via_.transport);
@@ -103,7 +103,7 @@ void Message::rebase(const char* old_base, const char* new_base) noexcept {
     move(params);
     top_via_.params = Params(params);
   }
-  if (request_uri_state_ == ViaCache::kParsed) {
+  if (request_uri_state_ == ParseCache::kParsed) {
     Uri& u = parsed_request_uri_;
     for (std::string_view* v : {&u.scheme_name, &u.user, &u.password, &u.host, &u.params, &u.headers, &u.opaque}) move(*v);
   }
@@ -130,21 +130,21 @@ std::string_view Message::top_via_text() const noexcept {
 }
 
 const Via* Message::top_via() const noexcept {
-  if (top_via_state_ == ViaCache::kUnknown) {
+  if (top_via_state_ == ParseCache::kUnknown) {
     const std::string_view text = top_via_text();
     top_via_ = Via{};
-    top_via_state_ = !text.empty() && parse_via(text, top_via_).empty() ? ViaCache::kParsed : ViaCache::kMalformed;
+    top_via_state_ = !text.empty() && parse_via(text, top_via_).empty() ? ParseCache::kParsed : ParseCache::kMalformed;
   }
-  return top_via_state_ == ViaCache::kParsed ? &top_via_ : nullptr;
+  return top_via_state_ == ParseCache::kParsed ? &top_via_ : nullptr;
 }
 
 const Uri* Message::parsed_request_uri() const noexcept {
-  if (request_uri_state_ == ViaCache::kUnknown) {
+  if (request_uri_state_ == ParseCache::kUnknown) {
     parsed_request_uri_ = Uri{};
-    request_uri_state_ = is_request_ && parse_uri(request_uri_, parsed_request_uri_).empty() ? ViaCache::kParsed
-                                                                                               : ViaCache::kMalformed;
+    request_uri_state_ = is_request_ && parse_uri(request_uri_, parsed_request_uri_).empty() ? ParseCache::kParsed
+                                                                                               : ParseCache::kMalformed;
   }
-  return request_uri_state_ == ViaCache::kParsed ? &parsed_request_uri_ : nullptr;
+  return request_uri_state_ == ParseCache::kParsed ? &parsed_request_uri_ : nullptr;
 }
 
 void Message::own_with_edit(std::size_t at, std::size_t erase, std::string_view insert) {
@@ -185,8 +185,8 @@ void Message::own_with_edit(std::size_t at, std::size_t erase, std::string_view 
     move(fields[i].value);
   }
   raw_ = std::string_view(base, new_size);
-  top_via_state_ = ViaCache::kUnknown;
-  request_uri_state_ = ViaCache::kUnknown;
+  top_via_state_ = ParseCache::kUnknown;
+  request_uri_state_ = ParseCache::kUnknown;
   owned_ = std::move(buf);
 }
 

@@ -174,9 +174,9 @@ class Message {
 
   bool syntax_valid_ = false;
 
-  enum class ViaCache : std::uint8_t { kUnknown, kParsed, kMalformed };
-  mutable ViaCache top_via_state_ = ViaCache::kUnknown;
-  mutable ViaCache request_uri_state_ = ViaCache::kUnknown;  // the same three states
+  enum class ParseCache : std::uint8_t { kUnknown, kParsed, kMalformed };
+  mutable ParseCache top_via_state_ = ParseCache::kUnknown;
+  mutable ParseCache request_uri_state_ = ParseCache::kUnknown;
   mutable Via top_via_{};
   mutable Uri parsed_request_uri_{};
 };

@@ -118,13 +118,9 @@ Verdict check_common(const Message& msg, Facts& facts, const Uri* ruri) {
 
   // A lone Via field of one element is the top Via, which the message parses once for all
   // its readers (the transport's received/rport stamp, the transaction keys).
-  const HeaderField* via = msg.find(HeaderId::kVia);
-  const std::string_view top = msg.top_via_text();
-  if (msg.count(HeaderId::kVia) == 1 && top.data() == via->value.data() && top.size() == via->value.size()) {
-    if (msg.top_via() == nullptr) return malformed(HeaderId::kVia);
-  } else if (!for_each_scanned<Via>(msg, HeaderId::kVia, scan_via, [](const Via&) {})) {
+  const bool lone_via = msg.count(HeaderId::kVia) == 1 && msg.top_via_text() == msg.find(HeaderId::kVia)->value;
+  if (lone_via ? msg.top_via() == nullptr : !for_each_scanned<Via>(msg, HeaderId::kVia, scan_via, [](const Via&) {}))
     return malformed(HeaderId::kVia);
-  }
 
   // From is only checked; To is kept for the registrar (§10.3 step 5). A To URI that repeats
   // the Request-URI is copied rather than parsed again.

@@ -375,22 +375,20 @@ StoreStatus SqliteStore::apply(const BindingChange& change, std::string_view wha
     bind_text(s, 2, b.contact);
     return step_done(s, Doing::kRemoving);
   }
-  {
-    ResetOnExit reset(upsert_binding_.get());
-    sqlite3_stmt* s = upsert_binding_.get();
-    bind_text(s, 1, b.aor);
-    bind_text(s, 2, b.contact);
-    bind_text(s, 3, b.call_id);
-    sqlite3_bind_int64(s, 4, b.cseq);
-    sqlite3_bind_int64(s, 5, b.expires_at);
-    sqlite3_bind_int64(s, 6, b.q);
-    bind_text(s, 7, b.path);
-    bind_text(s, 8, b.received);
-    bind_text(s, 9, b.instance);
-    bind_text(s, 10, b.user_agent);
-    sqlite3_bind_int64(s, 11, b.updated_at);
-    return step_done(s, Doing::kStoring);
-  }
+  ResetOnExit reset(upsert_binding_.get());
+  sqlite3_stmt* s = upsert_binding_.get();
+  bind_text(s, 1, b.aor);
+  bind_text(s, 2, b.contact);
+  bind_text(s, 3, b.call_id);
+  sqlite3_bind_int64(s, 4, b.cseq);
+  sqlite3_bind_int64(s, 5, b.expires_at);
+  sqlite3_bind_int64(s, 6, b.q);
+  bind_text(s, 7, b.path);
+  bind_text(s, 8, b.received);
+  bind_text(s, 9, b.instance);
+  bind_text(s, 10, b.user_agent);
+  sqlite3_bind_int64(s, 11, b.updated_at);
+  return step_done(s, Doing::kStoring);
 }
 
 StoreStatus SqliteStore::write(std::span<const BindingChange> batch) {

@@ -29,18 +29,21 @@ class UdpSocket::ReceiveOp final : public asio_detail::reactor_op {
  public:
   explicit ReceiveOp(UdpSocket* owner)
       : reactor_op(boost::system::error_code(), &ReceiveOp::perform, &ReceiveOp::complete),
-        reactor(boost::asio::use_service<asio_detail::reactor>(owner->socket_.get_executor().context())),
+        reactor_(boost::asio::use_service<asio_detail::reactor>(owner->socket_.get_executor().context())),
         owner_(owner) {}
 
-  void reset() {
+  // Hands the operation to the reactor. Speculative: the reactor runs the recvmmsg at once
+  // unless the last one drained the socket, and otherwise queues the operation (no epoll_ctl:
+  // the registration is edge-triggered).
+  void start(ReactorUdpSocket& socket) {
     ec_ = boost::system::error_code();
-    bytes_transferred_ = 0;
     received_ = 0;
+    auto& impl = socket.implementation();
+    reactor_.start_op(asio_detail::reactor::read_op, impl.socket_, impl.reactor_data_, this,
+                      /*is_continuation=*/true, /*allow_speculative=*/true);
   }
   // The socket is going away: whatever brings the operation back only deletes it.
   void detach() { owner_ = nullptr; }
-
-  asio_detail::reactor& reactor;
 
  private:
   // Runs on the worker's thread when the socket is readable (or speculatively in arm()).
@@ -76,6 +79,7 @@ class UdpSocket::ReceiveOp final : public asio_detail::reactor_op {
     socket->on_received(op->received_);
   }
 
+  asio_detail::reactor& reactor_;
   UdpSocket* owner_;
   int received_ = 0;
 };
@@ -137,13 +141,8 @@ void UdpSocket::start() {
 
 void UdpSocket::arm() {
   if (!socket_.is_open() || receive_op_ == nullptr) return;
-  receive_op_->reset();
   armed_ = true;
-  auto& impl = socket_.implementation();
-  // Speculative: the reactor runs the recvmmsg at once unless the last one drained the socket,
-  // and queues the operation (no epoll_ctl, the registration is edge-triggered) otherwise.
-  receive_op_->reactor.start_op(asio_detail::reactor::read_op, impl.socket_, impl.reactor_data_, receive_op_,
-                   /*is_continuation=*/true, /*allow_speculative=*/true);
+  receive_op_->start(socket_);
 }
 
 // The datagrams the operation read are in batch_; a few rounds of them per wake-up are left to
