@@ -28,7 +28,7 @@ class ServeLogger final : public transport::Logger {
   void notice(std::string_view line);
   // "debug", "info", "warning" or "error"; anything else leaves the level as it is.
   void set_level(std::string_view level);
-  [[nodiscard]] bool enabled(transport::LogLevel level) const noexcept {
+  [[nodiscard]] bool enabled(transport::LogLevel level) const noexcept override {
     return static_cast<int>(level) >= threshold_.load(std::memory_order_relaxed);
   }
   void flush();

@@ -897,6 +897,7 @@ void ProxyCore::respond(TransactionId tx, const sip::Message& request, int statu
 }
 
 void ProxyCore::log(std::string_view method, std::string_view request_uri, int status, std::size_t branches) {
+  if (!logger_.enabled(transport::LogLevel::kInfo)) return;
   std::string line;
   line.reserve(method.size() + request_uri.size() + 32);
   line.append(method).append(" ").append(request_uri).append(" -> ").append(std::to_string(status));

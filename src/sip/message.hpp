@@ -85,9 +85,10 @@ class Message {
   // point into the message bytes.
   [[nodiscard]] const Uri* parsed_request_uri() const noexcept;
 
-  // Whoever ran validate_syntax() on this message and saw it pass says so here (the transport
-  // does, for every request it receives); validate_request() then does not parse again what
-  // that checked. A new parse clears it; only mark a message that passed.
+  // Whoever ran validate_syntax() (a request) or validate_response() on this message and saw
+  // it pass says so here (the transport does, for every message it receives); validate_request()
+  // and the tag readers then do not parse again what that checked. A new parse clears it; only
+  // mark a message that passed.
   void mark_syntax_valid() noexcept { syntax_valid_ = true; }
   [[nodiscard]] bool syntax_valid() const noexcept { return syntax_valid_; }
   // Calls f(const HeaderField&) for every field with this id, in message order.

@@ -34,11 +34,15 @@ class Logger {
  public:
   virtual ~Logger() = default;
   virtual void log(LogLevel level, std::string_view line) = 0;
+  // Whether a line at `level` would be written: a writer checks it before composing a line
+  // per transaction, which below the threshold would be built only to be thrown away.
+  [[nodiscard]] virtual bool enabled(LogLevel /*level*/) const noexcept { return true; }
 };
 
 class NullLogger final : public Logger {
  public:
   void log(LogLevel, std::string_view) override {}
+  [[nodiscard]] bool enabled(LogLevel) const noexcept override { return false; }
 };
 
 }  // namespace trapezoid::transport

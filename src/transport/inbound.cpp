@@ -70,6 +70,7 @@ void InboundProcessor::finish(Inbound& out, const Source& source, bool stream) {
       out = drop("Response Not Sent By Us");
       return;
     }
+    msg.mark_syntax_valid();  // its To and From were parsed: tag readers need not parse them again
     msg.own();
     out.action = Inbound::Action::kPassUp;
     return;

@@ -1,9 +1,9 @@
 #include "transport/tls_policy.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "sip/charset.hpp"
+#include "sip/find_byte.hpp"
 #include "sip/message.hpp"
 #include "sip/name_addr.hpp"
 #include "sip/parser.hpp"
@@ -19,17 +19,16 @@ bool starts_with_sips(std::string_view text) noexcept {
 }
 
 // One pass over the bytes: most requests never mention a sips: URI and need no parse. Every
-// URI's scheme ends in a colon, so only the four bytes before each colon are compared: memchr
-// jumps between colons instead of trying "sips:" at every byte (this runs on every request
-// sent).
+// URI's scheme ends in a colon, so only the four bytes before each colon are compared: the
+// search jumps between colons instead of trying "sips:" at every byte (this runs on every
+// request sent).
 bool mentions_sips(std::string_view bytes) noexcept {
   const char* const begin = bytes.data();
   const char* const end = begin + bytes.size();
   const char* at = begin + std::min<std::size_t>(bytes.size(), kSips.size() - 1);
   while (at < end) {
-    const void* hit = std::memchr(at, ':', static_cast<std::size_t>(end - at));
-    if (hit == nullptr) return false;
-    const char* colon = static_cast<const char*>(hit);
+    const char* colon = sip::find_byte(at, end, ':');
+    if (colon == nullptr) return false;
     if (starts_with_sips(std::string_view(colon - (kSips.size() - 1), kSips.size()))) return true;
     at = colon + 1;
   }
@@ -43,7 +42,9 @@ std::string_view request_uri(std::string_view bytes) noexcept {
   const std::size_t space = bytes.find(' ');
   if (space == std::string_view::npos) return {};
   bytes.remove_prefix(space + 1);
-  return bytes.substr(0, bytes.find_first_of(" \r\n"));
+  // A URI holds no space or control byte (§19.1.1, §25.1): the first one ends it.
+  const char* stop = sip::find_space_or_control(bytes.data(), bytes.data() + bytes.size());
+  return stop == nullptr ? bytes : bytes.substr(0, static_cast<std::size_t>(stop - bytes.data()));
 }
 
 }  // namespace

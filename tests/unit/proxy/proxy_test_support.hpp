@@ -149,7 +149,9 @@ class RecordingHandler final : public LocalRequestHandler {
 class RecordingLogger final : public transport::Logger {
  public:
   void log(transport::LogLevel, std::string_view line) override { lines.emplace_back(line); }
+  [[nodiscard]] bool enabled(transport::LogLevel level) const noexcept override { return level >= threshold; }
   std::vector<std::string> lines;
+  transport::LogLevel threshold = transport::LogLevel::kDebug;
 };
 
 // The proxy's world: the layer's sends and the core's stateless sends are recorded, time

@@ -176,6 +176,15 @@ TEST_F(ProxyValidation, LocalAnswersAreLogged) {
   EXPECT_EQ(logger.lines.back(), "INVITE sip:nobody@example.com -> 404 (local)");
 }
 
+TEST_F(ProxyValidation, NoLineIsWrittenBelowTheLoggersThreshold) {
+  logger.threshold = transport::LogLevel::kWarning;  // the per-transaction lines are info
+  RequestSpec s;
+  s.uri = "sip:nobody@example.com";
+  receive(s);
+  EXPECT_EQ(env.statuses_to(alice), std::vector<int>{404}) << "the request is still answered";
+  EXPECT_TRUE(logger.lines.empty());
+}
+
 TEST_F(ProxyValidationConfig, RegisterGoesToTheHandlerOnATransactionWhenConfigured) {
   config.stateless_register = false;
   start();

@@ -31,6 +31,7 @@ TEST_F(InboundTest, RequestIsStampedAndOwnsItsBytes) {
   bytes.assign(bytes.size(), 'x');  // the passed-up message must not depend on these bytes
   ASSERT_EQ(r.action, Inbound::Action::kPassUp);
   EXPECT_TRUE(r.message.owns_bytes());
+  EXPECT_TRUE(r.message.syntax_valid());
   EXPECT_EQ(r.message.find(sip::HeaderId::kVia)->value,
             "SIP/2.0/UDP pc33.atlanta.com;received=192.0.2.4;rport=5070;branch=z9hG4bK1");
   EXPECT_EQ(r.message.find(sip::HeaderId::kCallId)->value, "a84b4c76e66710@pc33.atlanta.com");
@@ -51,6 +52,8 @@ TEST_F(InboundTest, ResponseIsPassedUpUnchanged) {
   Inbound r = in.on_datagram(bytes, from);
   ASSERT_EQ(r.action, Inbound::Action::kPassUp);
   EXPECT_EQ(r.message.raw(), bytes);
+  // validate_response checked its header syntax: readers of its tags may rely on that.
+  EXPECT_TRUE(r.message.syntax_valid());
 }
 
 TEST_F(InboundTest, ResponseForSomeoneElseIsDropped) {
