@@ -28,6 +28,11 @@ floor"): one recvfrom() and one sendto() per message and no SIP processing, the 
 that no one-wake-up-per-message server can go below. Its 200 to a REGISTER is canned (nothing
 is stored), so it has no RSS figure; the summary gives each server's CPU per REGISTER and per
 call over the floor's.
+
+With --floor-uring it also measures the same relay over io_uring (server "io_uring relay
+floor", udp_relay_floor.c built with liburing, Debian liburing-dev): a multishot receive that
+needs no system call and one io_uring_submit_and_wait() per wake-up. Were system calls what a
+message costs, this floor would be lower; on loopback the wake-ups and the delivery dominate.
 """
 
 import argparse
@@ -276,15 +281,19 @@ def measure_rss(server, users, workdir, settle):
 
 
 FLOOR = "udp-relay floor"
+FLOOR_URING = "io_uring relay floor"
+FLOORS = (FLOOR, FLOOR_URING)
 
 
-def floor_binary(path, workdir):
-    """The floor relay: `path` if given, else bench/server/udp_relay_floor.c compiled into `workdir`."""
+def floor_binary(path, workdir, io_uring=False):
+    """The floor relay: `path` if given, else bench/server/udp_relay_floor.c compiled into
+    `workdir` (with its io_uring loop and liburing when `io_uring`)."""
     if path:
         return os.path.abspath(path)
-    binary = os.path.join(workdir, "udp_relay_floor")
-    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", "-o", binary,
-                    os.path.join(HERE, "udp_relay_floor.c")], check=True)
+    binary = os.path.join(workdir, "udp_relay_floor_uring" if io_uring else "udp_relay_floor")
+    extra = (["-DFLOOR_IO_URING"], ["-luring"]) if io_uring else ([], [])
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", *extra[0], "-o", binary,
+                    os.path.join(HERE, "udp_relay_floor.c"), *extra[1]], check=True)
     return binary
 
 
@@ -293,6 +302,10 @@ def make_servers(args, workdir):
     if args.floor is not None:
         argv = [floor_binary(args.floor, workdir), str(args.floor_port), str(args.uas_port)]
         servers[FLOOR] = Server(FLOOR, argv, args.floor_port, workdir)
+    if args.floor_uring:
+        argv = [floor_binary(None, workdir, io_uring=True), "--io-uring", str(args.floor_uring_port),
+                str(args.uas_port)]
+        servers[FLOOR_URING] = Server(FLOOR_URING, argv, args.floor_uring_port, workdir)
     if args.kamailio:
         cfg = os.path.join(workdir, "kamailio.cfg")
         with open(os.path.join(HERE, "kamailio.cfg")) as f:
@@ -336,6 +349,9 @@ def main():
                         "udp_relay_floor, or without PATH bench/server/udp_relay_floor.c is "
                         "compiled with cc -O2 into the temporary directory")
     p.add_argument("--floor-port", type=int, default=5085)
+    p.add_argument("--floor-uring", action="store_true",
+                   help="also measure the relay floor over io_uring (needs liburing-dev)")
+    p.add_argument("--floor-uring-port", type=int, default=5086)
     p.add_argument("--warmup", type=float, default=0.0, metavar="SECONDS",
                    help="before the measured calls, run calls at the same rate for this long (40: "
                         "past the 32 s a finished transaction is kept, so the measured calls find "
@@ -356,7 +372,7 @@ def main():
     results = {}
     with tempfile.TemporaryDirectory(prefix="trapezoid-bench-") as workdir:
         servers = make_servers(args, workdir)
-        if not set(servers) - {FLOOR}:
+        if not set(servers) - set(FLOORS):
             sys.exit("no server to measure: give --trapezoid and/or install kamailio")
         names = sorted(servers)
         for r in range(args.rounds):
@@ -379,7 +395,7 @@ def main():
                 res["call"].append(call)
                 print(f"round {r + 1} {name}: REGISTER {reg}, call {call}", file=sys.stderr)
         for name in names:
-            if name == FLOOR:
+            if name in FLOORS:
                 continue
             s = servers[name]
             if name == "trapezoid":
@@ -395,7 +411,7 @@ def main():
                 s = servers[name]
                 rates = {}
                 for kind, search in (("reg", search_register_rate), ("call", search_call_rate)):
-                    if name == FLOOR and kind == "reg":
+                    if name in FLOORS and kind == "reg":
                         continue
                     if name == "trapezoid":
                         shutil.rmtree(os.path.join(workdir, "trapezoid-data"), ignore_errors=True)
@@ -438,13 +454,19 @@ def main():
         call_ratio = med("trapezoid", "call", "us_per_op") / med("kamailio", "call", "us_per_op")
         print(f"\nTrapezoid/Kamailio CPU: REGISTER {reg_ratio:.2f}, call {call_ratio:.2f} "
               f"(medians of {args.rounds} rounds, alternating order)")
-    if FLOOR in results:
+    gap = "" if "kamailio" in results and "trapezoid" in results else "\n"
+    for floor_name in (f for f in FLOORS if f in results):
         # /proc counts CPU in clock ticks: give the floor enough calls that it spends several.
-        gap = "" if "kamailio" in results and "trapezoid" in results else "\n"
         for kind, label in (("reg", "REGISTER"), ("call", "call")):
-            floor = max(med(FLOOR, kind, "us_per_op"), 1e-9)
-            ratios = ", ".join(f"{name} {med(name, kind, 'us_per_op') / floor:.2f}" for name in names if name != FLOOR)
-            print(f"{gap}CPU per {label} over the {FLOOR}'s ({floor:.1f} µs): {ratios} "
+            floor = med(floor_name, kind, "us_per_op")
+            if floor <= 0:
+                print(f"{gap}CPU per {label} over the {floor_name}'s: none counted (too few clock "
+                      f"ticks: measure more operations)")
+                gap = ""
+                continue
+            ratios = ", ".join(f"{name} {med(name, kind, 'us_per_op') / floor:.2f}"
+                               for name in names if name not in FLOORS)
+            print(f"{gap}CPU per {label} over the {floor_name}'s ({floor:.1f} µs): {ratios} "
                   f"(medians of {args.rounds} rounds, alternating order)")
             gap = ""
 
